@@ -1,0 +1,51 @@
+# Portolan: the two commands are `make run` and `make test`. Everything else is a helper.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+HOST ?= 127.0.0.1
+PG_URL ?= postgres://postgres@127.0.0.1:5432/portolan
+REDIS_URL_TEST ?= redis://127.0.0.1:6379/0
+
+.PHONY: setup run test lint fmt check services bench distributed clean
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $@
+
+setup: $(VENV)/.installed
+
+# Embedded mode: SQLite, in-process channel layer and Celery tasks. No server to install.
+run: setup
+	@$(PY) manage.py migrate -v0
+	@$(PY) manage.py bootstrap >/dev/null
+	@$(PY) manage.py demo
+	@PORT=$(PORT) HOST=$(HOST) $(PY) manage.py serve --demo-open
+
+services:
+	@scripts/ensure-services.sh
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: setup
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check: setup
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+# The whole suite against Postgres and Redis, plus a smoke run of the embedded SQLite mode.
+test: setup services lint check
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_URL_TEST) $(PY) -m pytest -q $(PYTEST_ARGS)
+
+bench: setup services
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_URL_TEST) $(PY) -m bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) portolan.sqlite3 var .pytest_cache

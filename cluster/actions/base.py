@@ -1,0 +1,134 @@
+"""The write layer's core: one transaction per action, one global revision, one event per
+object written, effects after commit.
+
+Usage::
+
+    with writing() as w:
+        ...
+        w.save(instance, "ADDED")
+
+``writing()`` nests: an action called from another action joins the outer transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+
+from django.db import connection, transaction
+
+from cluster.events import Committed, Event, dispatch
+from cluster.models import ChangeEvent, KubeObject, Revision
+
+_local = threading.local()
+
+
+class DryRunRollback(Exception):
+    """Raised to roll back a dry-run write after it fully succeeded."""
+
+
+class Writer:
+    def __init__(self) -> None:
+        self.committed = Committed()
+        self._rows: list[ChangeEvent] = []
+        self.revision = self._lock_revision()
+        self.start_revision = self.revision
+
+    @staticmethod
+    def _lock_revision() -> int:
+        # Postgres: the row lock serialises writers until commit, so commit order equals
+        # revision order. SQLite: BEGIN IMMEDIATE already holds the database write lock.
+        row = Revision.objects.select_for_update().filter(id=1).first()
+        if row is None:
+            Revision.objects.create(id=1, value=0)
+            row = Revision.objects.select_for_update().get(id=1)
+        return row.value
+
+    def next_revision(self) -> int:
+        self.revision += 1
+        return self.revision
+
+    def reserve(self, count: int) -> int:
+        """Reserve ``count`` revisions at once (bulk writes); returns the first."""
+        first = self.revision + 1
+        self.revision += count
+        return first
+
+    def record(self, instance: KubeObject, event_type: str, revision: int | None = None) -> Event:
+        from cluster.kinds import kind_for_model
+
+        rev = revision if revision is not None else instance.resource_version
+        kind = kind_for_model(type(instance))
+        obj = kind.to_k8s(instance)
+        event = Event(rev, event_type, instance.KIND, instance.namespace, instance.name, obj)
+        self.committed.events.append(event)
+        self._rows.append(
+            ChangeEvent(
+                revision=rev,
+                type=event_type,
+                kind=instance.KIND,
+                namespace=instance.namespace,
+                name=instance.name,
+                uid=instance.uid,
+                object=obj,
+            )
+        )
+        for key in kind.reconcile_keys(obj):
+            self.committed.keys.add(key)
+        return event
+
+    def save(self, instance: KubeObject, event_type: str) -> Event:
+        """Stamp the next revision on ``instance``, store it and record the event."""
+        instance.resource_version = self.next_revision()
+        instance.derive_columns()
+        instance.save()
+        return self.record(instance, event_type)
+
+    def delete(self, instance: KubeObject) -> Event:
+        instance.resource_version = self.next_revision()
+        event = self.record(instance, "DELETED")
+        instance.delete()
+        return event
+
+    def add_key(self, controller: str, key: str) -> None:
+        self.committed.keys.add((controller, key))
+
+    def flush(self) -> None:
+        if self.revision != self.start_revision:
+            Revision.objects.filter(id=1).update(value=self.revision)
+        if self._rows:
+            ChangeEvent.objects.bulk_create(self._rows, batch_size=1000)
+            self._rows = []
+
+
+def current_writer() -> Writer | None:
+    return getattr(_local, "writer", None)
+
+
+@contextlib.contextmanager
+def writing(*, dry_run: bool = False) -> Iterator[Writer]:
+    outer = current_writer()
+    if outer is not None:
+        yield outer
+        return
+    try:
+        with transaction.atomic():
+            writer = Writer()
+            _local.writer = writer
+            try:
+                yield writer
+                writer.flush()
+            finally:
+                _local.writer = None
+            if dry_run:
+                raise DryRunRollback
+            committed = writer.committed
+            if committed.events or committed.keys:
+                transaction.on_commit(lambda: dispatch(committed))
+    except DryRunRollback:
+        pass
+
+
+def in_transaction() -> bool:
+    return connection.in_atomic_block

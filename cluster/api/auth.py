@@ -1,0 +1,145 @@
+"""Authentication (bearer tokens, browser sessions) and authorization (grants).
+
+A principal's grants decide what it may do:
+
+* a token carries exactly the grant it was issued for;
+* a logged-in user has all their grants, and a superuser is a cluster admin;
+* with ``PORTOLAN_ANONYMOUS=1`` an anonymous caller is a cluster admin (the operator's
+  explicit choice; the server says so at start).
+
+Roles: ``viewer`` reads; ``editor`` also writes namespaced objects; ``admin`` also writes the
+namespace object itself. A grant with no namespace covers the whole cluster. Nodes are readable
+by every authenticated principal (pods name them) and writable only cluster-wide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from rest_framework.authentication import BaseAuthentication, SessionAuthentication
+
+from cluster import errors
+from cluster.kinds import Kind
+from cluster.models import AccessGrant, ApiToken, Role
+from cluster.models.access import hash_token
+
+READ_VERBS = frozenset({"get", "list", "watch"})
+WRITE_VERBS = frozenset({"create", "update", "patch", "delete", "deletecollection"})
+
+
+class BearerTokenAuthentication(BaseAuthentication):
+    keyword = "bearer"
+
+    def authenticate(self, request: Any) -> tuple[Any, Any] | None:
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        if not header:
+            return None
+        parts = header.split(None, 1)
+        if len(parts) != 2 or parts[0].lower() != self.keyword:
+            raise errors.unauthorized()
+        token = (
+            ApiToken.objects.select_related("grant", "grant__user")
+            .filter(key_hash=hash_token(parts[1].strip()))
+            .first()
+        )
+        if token is None or not token.grant.user.is_active:
+            raise errors.unauthorized()
+        return token.grant.user, token
+
+    def authenticate_header(self, request: Any) -> str:
+        return 'Bearer realm="portolan"'
+
+
+class ApiSessionAuthentication(SessionAuthentication):
+    """The browser's session; DRF enforces CSRF on unsafe methods."""
+
+
+@dataclass(frozen=True)
+class Grant:
+    namespace: str  # "" = cluster-wide
+    role: str
+
+
+CLUSTER_ADMIN = (Grant("", Role.ADMIN),)
+
+
+@dataclass(frozen=True)
+class Principal:
+    username: str
+    grants: tuple[Grant, ...]
+    authenticated: bool
+
+    @property
+    def cluster_wide(self) -> bool:
+        return any(g.namespace == "" for g in self.grants)
+
+    def visible_namespaces(self) -> set[str] | None:
+        """None: every namespace."""
+        if self.cluster_wide:
+            return None
+        return {g.namespace for g in self.grants}
+
+    def allows(self, verb: str, kind: Kind, namespace: str, name: str = "") -> bool:
+        write = verb not in READ_VERBS
+        for g in self.grants:
+            if write and g.role == Role.VIEWER:
+                continue
+            if g.namespace == "":
+                return True
+            if kind.namespaced:
+                if namespace == g.namespace:
+                    return True
+            elif kind.kind == "Namespace":
+                if verb == "list" and not write:
+                    return True  # filtered to visible namespaces by the view
+                if name == g.namespace and (
+                    not write or (g.role == Role.ADMIN and verb != "create")
+                ):
+                    return True
+            elif not write:
+                return True  # nodes and other cluster-scoped reads
+        return False
+
+
+def principal_for(request: Any) -> Principal:
+    user = getattr(request, "user", None)
+    token = getattr(request, "auth", None)
+    if isinstance(token, ApiToken):
+        g = token.grant
+        return Principal(user.get_username(), (Grant(g.namespace, g.role),), True)
+    if user is not None and getattr(user, "is_authenticated", False):
+        if user.is_superuser:
+            return Principal(user.get_username(), CLUSTER_ADMIN, True)
+        grants = tuple(Grant(g.namespace, g.role) for g in AccessGrant.objects.filter(user=user))
+        return Principal(user.get_username(), grants, True)
+    if settings.PORTOLAN_ANONYMOUS:
+        return Principal("system:anonymous", CLUSTER_ADMIN, False)
+    return Principal("system:anonymous", (), False)
+
+
+def authorize(
+    request: Any, verb: str, kind: Kind, namespace: str = "", name: str = ""
+) -> Principal:
+    """Raise 401 for a caller who is not logged in, 403 for one who may not do this."""
+    p = principal_for(request)
+    if not p.grants and not p.authenticated:
+        raise errors.unauthorized()
+    if not p.allows(verb, kind, namespace, name):
+        target = f'{kind.plural} "{name}"' if name else kind.plural
+        where = f' in the namespace "{namespace}"' if kind.namespaced and namespace else ""
+        scope = "" if kind.namespaced and namespace else " at the cluster scope"
+        raise errors.forbidden_request(
+            f'{target} is forbidden: User "{p.username}" cannot {verb} resource "{kind.plural}" '
+            f'in API group "{kind.group}"{where}{scope}',
+            kind.plural,
+            name,
+            kind.group,
+        )
+    return p
+
+
+def grant_namespaces(grants: Iterable[Grant]) -> set[str]:
+    return {g.namespace for g in grants}

@@ -1,0 +1,21 @@
+from django.urls import path, re_path
+
+from cluster.api import discovery
+from cluster.api.views import ResourceView
+
+resource = ResourceView.as_view()
+
+urlpatterns = [
+    path("version", discovery.version),
+    path("version/", discovery.version),
+    path("api", discovery.api_root),
+    path("api/", discovery.api_root),
+    path("api/v1", discovery.core_v1),
+    path("api/v1/", discovery.core_v1),
+    re_path(r"^api/(?P<version>v1)/(?P<rest>.+)$", resource),
+    path("apis", discovery.apis_root),
+    path("apis/", discovery.apis_root),
+    re_path(r"^apis/(?P<group>[^/]+)/?$", discovery.group_root),
+    re_path(r"^apis/(?P<group>[^/]+)/(?P<version>[^/]+)/?$", discovery.group_version),
+    re_path(r"^apis/(?P<group>[^/]+)/(?P<version>[^/]+)/(?P<rest>.+)$", resource),
+]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ClusterConfig(AppConfig):
+    name = "cluster"
+    default_auto_field = "django.db.models.BigAutoField"
+    verbose_name = "Simulated cluster"
