@@ -217,8 +217,10 @@ def _update(kind: Kind, inst: KubeObject, new: Obj, w: Writer, subresource: str 
         run_strategy(kind, kind.prepare_status_update, new, old)
         errs = run_strategy(kind, kind.validate_status_update, new, old)
     else:
-        run_strategy(kind, kind.prepare_update, new, old)
+        # The apiserver's order: BeginUpdate (allocation) before BeforeUpdate (PrepareForUpdate
+        # and validation).
         run_strategy(kind, kind.allocate_update, new, old, w)
+        run_strategy(kind, kind.prepare_update, new, old)
         errs = validate_object_meta(
             meta, namespaced=kind.namespaced, name_validator=kind.name_validator
         )

@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
-from cluster.api import discovery
+from cluster.api import discovery, openapi
+from cluster.api.manifests import ApplyView
 from cluster.api.views import ResourceView
 
 resource = ResourceView.as_view()
@@ -18,4 +19,8 @@ urlpatterns = [
     re_path(r"^apis/(?P<group>[^/]+)/?$", discovery.group_root),
     re_path(r"^apis/(?P<group>[^/]+)/(?P<version>[^/]+)/?$", discovery.group_version),
     re_path(r"^apis/(?P<group>[^/]+)/(?P<version>[^/]+)/(?P<rest>.+)$", resource),
+    path("openapi/v3", openapi.root),
+    path("openapi/v3/", openapi.root),
+    re_path(r"^openapi/v3/(?P<path>.+)$", openapi.group_version_doc),
+    path("portolan/v1/apply", ApplyView.as_view()),
 ]
