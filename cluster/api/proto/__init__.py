@@ -1,0 +1,1 @@
+"""Field tables for the protobuf request bodies the API decodes (see ``messages``)."""
