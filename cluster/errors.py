@@ -52,7 +52,6 @@ class FieldError:
             "FieldValueRequired",
             "FieldValueForbidden",
             "FieldValueTooLong",
-            "FieldValueTooMany",
             "InternalError",
         }:
             s = text
