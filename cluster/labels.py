@@ -1,14 +1,16 @@
 """Label selectors (pure): the string grammar of ``apimachinery/pkg/labels/selector.go``
 (``Parse``), equality-map selectors (``SelectorFromValidatedSet``) and ``metav1.LabelSelector``
-(``LabelSelectorAsSelector``), plus field selectors on a few fields."""
+(``LabelSelectorAsSelector``). Field selectors are in ``cluster.fields``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from cluster import errors
+from cluster.errors import FieldError
 from cluster.validation.meta import is_qualified_name, is_valid_label_value
 
 IN, NOT_IN, EQUALS, DOUBLE_EQUALS, NOT_EQUALS, EXISTS, DOES_NOT_EXIST, GT, LT = (
@@ -89,156 +91,284 @@ NOTHING = Selector((), nothing=True)
 
 
 # --- the string grammar -----------------------------------------------------------------------
+# ``labels.Parse``: a lexer producing the upstream token kinds, and a recursive-descent parser
+# with the same two contexts (after a key, "in"/"notin" are operators; elsewhere identifiers).
 
-_SPECIAL = set("!=,()<>")
+ERROR = "ErrorToken"
+END = "EndOfStringToken"
+CLOSE_PAR = "ClosedParToken"
+COMMA = "CommaToken"
+BANG = "DoesNotExistToken"
+DOUBLE_EQ = "DoubleEqualsToken"
+EQ = "EqualsToken"
+GREATER = "GreaterThanToken"
+IDENT = "IdentifierToken"
+IN_TOK = "InToken"
+LESS = "LessThanToken"
+NOT_EQ = "NotEqualsToken"
+NOT_IN_TOK = "NotInToken"
+OPEN_PAR = "OpenParToken"
+
+_LITERALS = {
+    ")": CLOSE_PAR,
+    ",": COMMA,
+    "!": BANG,
+    "==": DOUBLE_EQ,
+    "=": EQ,
+    ">": GREATER,
+    "in": IN_TOK,
+    "<": LESS,
+    "!=": NOT_EQ,
+    "notin": NOT_IN_TOK,
+    "(": OPEN_PAR,
+}
+_SPECIAL = frozenset("=!(),><")
+_BLANK = frozenset(" \t\r\n")
+_OPERATOR_TOKENS = {
+    IN_TOK: IN,
+    NOT_IN_TOK: NOT_IN,
+    EQ: EQUALS,
+    DOUBLE_EQ: DOUBLE_EQUALS,
+    NOT_EQ: NOT_EQUALS,
+    GREATER: GT,
+    LESS: LT,
+}
+_INT64 = re.compile(r"^[+-]?[0-9]+$")
 
 
-def _tokens(text: str) -> list[str]:
-    out: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch.isspace():
-            i += 1
-            continue
-        two = text[i : i + 2]
-        if two in ("==", "!="):
-            out.append(two)
-            i += 2
-            continue
-        if ch in _SPECIAL:
-            out.append(ch)
-            i += 1
-            continue
-        j = i
-        while j < n and not text[j].isspace() and text[j] not in _SPECIAL:
-            j += 1
-        out.append(text[i:j])
-        i = j
-    return out
+class Lexer:
+    """Tokens one at a time; the longest special symbol wins ("!=" over "!")."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+
+    def lex(self) -> tuple[str, str]:
+        text, n = self.text, len(self.text)
+        while self.pos < n and text[self.pos] in _BLANK:
+            self.pos += 1
+        if self.pos >= n:
+            return END, ""
+        start = self.pos
+        if text[start] in _SPECIAL:
+            best: tuple[str, str] | None = None
+            end = start
+            while end < n and text[end] in _SPECIAL:
+                candidate = text[start : end + 1]
+                if candidate in _LITERALS:
+                    best = (_LITERALS[candidate], candidate)
+                elif best is not None:
+                    break
+                end += 1
+            if best is None:
+                self.pos = end
+                return ERROR, f"error expected: keyword found '{text[start:end]}'"
+            self.pos = start + len(best[1])
+            return best
+        end = start
+        while end < n and text[end] not in _SPECIAL and text[end] not in _BLANK:
+            end += 1
+        self.pos = end
+        word = text[start:end]
+        return _LITERALS.get(word, IDENT), word
 
 
-def _check_key(key: str) -> None:
+def lex_all(text: str) -> list[tuple[str, str]]:
+    """Every token up to (not including) the end of the string."""
+    lexer, out = Lexer(text), []
+    while True:
+        tok = lexer.lex()
+        if tok[0] == END:
+            return out
+        out.append(tok)
+
+
+class SelectorSyntaxError(ValueError):
+    pass
+
+
+def new_requirement(key: str, operator: str, values: list[str]) -> Requirement:
+    """``NewRequirement``: every rule checked, all violations reported together."""
+    errs: list[FieldError] = []
     msgs = is_qualified_name(key)
     if msgs:
-        raise errors.bad_request(
-            f"unable to parse requirement: {errors.invalid('key', key, '; '.join(msgs))}"
+        errs.append(errors.invalid("key", key, "; ".join(msgs)))
+    if operator in (IN, NOT_IN) and not values:
+        errs.append(
+            errors.invalid(
+                "values", values, "for 'in', 'notin' operators, values set can't be empty"
+            )
         )
+    elif operator in (EQUALS, DOUBLE_EQUALS, NOT_EQUALS) and len(values) != 1:
+        errs.append(
+            errors.invalid("values", values, "exact-match compatibility requires one single value")
+        )
+    elif operator in (EXISTS, DOES_NOT_EXIST) and values:
+        errs.append(
+            errors.invalid(
+                "values", values, "values set must be empty for exists and does not exist"
+            )
+        )
+    elif operator in (GT, LT):
+        if len(values) != 1:
+            errs.append(
+                errors.invalid(
+                    "values", values, "for 'Gt', 'Lt' operators, exactly one value is required"
+                )
+            )
+        for i, v in enumerate(values):
+            if not _INT64.match(v) or not -(2**63) <= int(v) < 2**63:
+                errs.append(
+                    errors.invalid(
+                        f"values[{i}]", v, "for 'Gt', 'Lt' operators, the value must be an integer"
+                    )
+                )
+    elif operator not in (IN, NOT_IN, EQUALS, DOUBLE_EQUALS, NOT_EQUALS, EXISTS, DOES_NOT_EXIST):
+        errs.append(
+            errors.not_supported(
+                "operator",
+                operator,
+                [IN, NOT_IN, EQUALS, DOUBLE_EQUALS, NOT_EQUALS, EXISTS, DOES_NOT_EXIST, GT, LT],
+            )
+        )
+    for i, v in enumerate(values):
+        msgs = is_valid_label_value(v)
+        if msgs:
+            errs.append(errors.invalid(f"values[{i}][{key}]", v, "; ".join(msgs)))
+    if errs:
+        text = str(errs[0]) if len(errs) == 1 else "[" + ", ".join(str(e) for e in errs) + "]"
+        raise SelectorSyntaxError(text)
+    return Requirement(key, operator, tuple(values))
 
 
-def _check_value(key: str, i: int, value: str) -> None:
-    msgs = is_valid_label_value(value)
-    if msgs:
-        raise errors.bad_request(
-            f"unable to parse requirement: "
-            f"{errors.invalid(f'values[{i}][{key}]', value, '; '.join(msgs))}"
-        )
+class _Parser:
+    def __init__(self, text: str) -> None:
+        lexer = Lexer(text)
+        self.items: list[tuple[str, str]] = []
+        while True:
+            tok = lexer.lex()
+            self.items.append(tok)
+            if tok[0] == END:
+                break
+        self.pos = 0
+
+    def lookahead(self, values: bool = True) -> tuple[str, str]:
+        tok, lit = self.items[self.pos]
+        return (IDENT, lit) if values and tok in (IN_TOK, NOT_IN_TOK) else (tok, lit)
+
+    def consume(self, values: bool = True) -> tuple[str, str]:
+        item = self.lookahead(values)
+        self.pos += 1
+        return item
+
+    def parse(self) -> list[Requirement]:
+        reqs: list[Requirement] = []
+        while True:
+            tok, lit = self.lookahead()
+            if tok == END:
+                return reqs
+            if tok not in (IDENT, BANG):
+                raise SelectorSyntaxError(
+                    f"found '{lit}', expected: !, identifier, or 'end of string'"
+                )
+            try:
+                reqs.append(self.requirement())
+            except SelectorSyntaxError as e:
+                raise SelectorSyntaxError(f"unable to parse requirement: {e}") from None
+            tok, lit = self.consume()
+            if tok == END:
+                return reqs
+            if tok != COMMA:
+                raise SelectorSyntaxError(f"found '{lit}', expected: ',' or 'end of string'")
+            nxt, nlit = self.lookahead()
+            if nxt not in (IDENT, BANG):
+                raise SelectorSyntaxError(f"found '{nlit}', expected: identifier after ','")
+
+    def requirement(self) -> Requirement:
+        tok, key = self.consume()
+        operator = ""
+        if tok == BANG:
+            operator = DOES_NOT_EXIST
+            tok, key = self.consume()
+        if tok != IDENT:
+            raise SelectorSyntaxError(f"found '{key}', expected: identifier")
+        msgs = is_qualified_name(key)
+        if msgs:
+            raise SelectorSyntaxError(str(errors.invalid("", key, "; ".join(msgs))))
+        if self.lookahead()[0] in (END, COMMA):
+            return new_requirement(key, operator or EXISTS, [])
+        if operator == DOES_NOT_EXIST:
+            return new_requirement(key, operator, [])
+        tok, lit = self.consume(values=False)
+        if tok not in _OPERATOR_TOKENS:
+            raise SelectorSyntaxError(f"found '{lit}', expected: in, notin, =, ==, !=, gt, lt")
+        operator = _OPERATOR_TOKENS[tok]
+        values = self.value_set() if operator in (IN, NOT_IN) else self.exact_value()
+        return new_requirement(key, operator, sorted(values))
+
+    def value_set(self) -> set[str]:
+        tok, lit = self.consume()
+        if tok != OPEN_PAR:
+            raise SelectorSyntaxError(f"found '{lit}' expected: '('")
+        tok, lit = self.lookahead()
+        if tok == CLOSE_PAR:
+            self.consume()
+            return {""}
+        if tok not in (IDENT, COMMA):
+            raise SelectorSyntaxError(f"found '{lit}', expected: ',', ')' or identifier")
+        values = self.identifiers()
+        if self.consume()[0] != CLOSE_PAR:
+            raise SelectorSyntaxError(f"found '{lit}', expected: ')'")
+        return values
+
+    def identifiers(self) -> set[str]:
+        values: set[str] = set()
+        while True:
+            tok, lit = self.consume()
+            if tok == IDENT:
+                values.add(lit)
+                nxt, nlit = self.lookahead()
+                if nxt == COMMA:
+                    continue
+                if nxt == CLOSE_PAR:
+                    return values
+                raise SelectorSyntaxError(f"found '{nlit}', expected: ',' or ')'")
+            if tok == COMMA:
+                if not values:
+                    values.add("")  # "(,"
+                nxt, _ = self.lookahead()
+                if nxt == CLOSE_PAR:
+                    values.add("")  # ",)"
+                    return values
+                if nxt == COMMA:
+                    values.add("")  # ",,"
+                continue
+            raise SelectorSyntaxError(f"found '{lit}', expected: ',', or identifier")
+
+    def exact_value(self) -> set[str]:
+        tok, _ = self.lookahead()
+        if tok in (END, COMMA):
+            return {""}
+        tok, lit = self.consume()
+        if tok == IDENT:
+            return {lit}
+        raise SelectorSyntaxError(f"found '{lit}', expected: identifier")
+
+
+def parse_requirements(text: str) -> list[Requirement]:
+    """``labels.ParseToRequirements``: raises :class:`SelectorSyntaxError`; sorted by key."""
+    reqs = _Parser(text).parse()
+    return sorted(reqs, key=lambda r: r.key)
 
 
 def parse(text: str | None) -> Selector:
     """``labels.Parse``. A syntax error is a 400 BadRequest, as from the apiserver."""
-    if text is None or not text.strip():
+    if text is None:
         return EVERYTHING
-    toks = _tokens(text)
-    pos = 0
-    reqs: list[Requirement] = []
-
-    def peek() -> str | None:
-        return toks[pos] if pos < len(toks) else None
-
-    def take() -> str | None:
-        nonlocal pos
-        tok = peek()
-        pos += 1
-        return tok
-
-    def fail(found: str | None, expected: str) -> None:
-        raise errors.bad_request(
-            f"unable to parse requirement: found '{found if found is not None else ''}', "
-            f"expected: {expected}"
-        )
-
-    while True:
-        negate = False
-        tok = take()
-        if tok == "!":
-            negate = True
-            tok = take()
-        if tok is None or tok in _SPECIAL or tok in ("==", "!="):
-            fail(tok, "identifier")
-        key = str(tok)
-        _check_key(key)
-        nxt = peek()
-        if negate:
-            if nxt not in (None, ","):
-                fail(nxt, "',' or 'end of string'")
-            reqs.append(Requirement(key, DOES_NOT_EXIST))
-        elif nxt in (None, ","):
-            reqs.append(Requirement(key, EXISTS))
-        elif nxt in ("=", "==", "!=", "<", ">"):
-            op = take()
-            value = take()
-            if value is None or value == ",":
-                value_str = ""
-                if value == ",":
-                    pos -= 1
-            elif value in _SPECIAL or value in ("==", "!="):
-                fail(value, "identifier")
-                value_str = ""
-            else:
-                value_str = str(value)
-            if op in ("<", ">"):
-                try:
-                    int(value_str)
-                except ValueError:
-                    raise errors.bad_request(
-                        f"unable to parse requirement: for 'Gt', 'Lt' operators, the value must "
-                        f"be an integer: {value_str!r}"
-                    ) from None
-                reqs.append(Requirement(key, GT if op == ">" else LT, (value_str,)))
-            else:
-                _check_value(key, 0, value_str)
-                reqs.append(Requirement(key, NOT_EQUALS if op == "!=" else EQUALS, (value_str,)))
-        elif nxt in ("in", "notin"):
-            op = str(take())
-            if take() != "(":
-                fail(toks[pos - 1] if pos - 1 < len(toks) else None, "'('")
-            values: list[str] = []
-            while True:
-                v = take()
-                if v == ")":
-                    if values and values[-1] is None:  # pragma: no cover
-                        pass
-                    break
-                if v == ",":
-                    values.append("")
-                    continue
-                if v is None:
-                    fail(None, "')'")
-                    break
-                if v in _SPECIAL:
-                    fail(v, "identifier")
-                values.append(str(v))
-                after = take()
-                if after == ")":
-                    break
-                if after != ",":
-                    fail(after, "',' or ')'")
-            for i, v in enumerate(values):
-                _check_value(key, i, v)
-            if not values:
-                values = [""]
-            reqs.append(Requirement(key, IN if op == "in" else NOT_IN, tuple(values)))
-        else:
-            fail(nxt, "'=', '!=', '==', 'in', notin'")
-        sep = take()
-        if sep is None:
-            break
-        if sep != ",":
-            fail(sep, "','")
-        if peek() is None:
-            fail(None, "identifier")
-    return Selector(tuple(reqs))
+    try:
+        return Selector(tuple(parse_requirements(text)))
+    except SelectorSyntaxError as e:
+        raise errors.bad_request(str(e)) from None
 
 
 def from_set(selector: Mapping[str, str] | None) -> Selector:
@@ -273,48 +403,3 @@ def selector_to_string(ls: Mapping[str, Any]) -> str:
 
 def set_to_string(selector: Mapping[str, str] | None) -> str:
     return ",".join(f"{k}={v}" for k, v in sorted((selector or {}).items()))
-
-
-# --- field selectors --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FieldRequirement:
-    field: str
-    operator: str  # "=" or "!="
-    value: str
-
-
-def parse_fields(
-    text: str | None, supported: Mapping[str, Callable[[dict[str, Any]], str]]
-) -> list[FieldRequirement]:
-    if not text:
-        return []
-    reqs = []
-    for part in text.split(","):
-        part = part.strip()
-        if not part:
-            continue
-        for op in ("!=", "==", "="):
-            if op in part:
-                name, value = part.split(op, 1)
-                break
-        else:
-            raise errors.bad_request(f"invalid selector: '{text}'; can't understand '{part}'")
-        name = name.strip()
-        if name not in supported:
-            raise errors.bad_request(f"field label not supported: {name}")
-        reqs.append(FieldRequirement(name, "!=" if op == "!=" else "=", value.strip()))
-    return reqs
-
-
-def fields_match(
-    reqs: list[FieldRequirement],
-    obj: dict[str, Any],
-    supported: Mapping[str, Callable[[dict[str, Any]], str]],
-) -> bool:
-    for r in reqs:
-        have = supported[r.field](obj)
-        if (have == r.value) != (r.operator == "="):
-            return False
-    return True

@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 
-from cluster import errors, labels
+from cluster import errors, fields, labels
 from cluster.kinds import Kind
 from cluster.models import KubeObject, Revision
 
@@ -108,7 +108,7 @@ def list_objects(
     ``limit``/``continue`` in (namespace, name) order."""
     sel = labels.parse(label_selector)
     getters = field_getters(kind)
-    freqs = labels.parse_fields(field_selector, getters)
+    freqs = fields.parse_fields(field_selector, getters)
     with consistent_read():
         rv = current_revision()
         qs = kind.model.objects.all()
@@ -146,7 +146,7 @@ def list_objects(
                     break
                 if sel.empty() or sel.matches(inst.labels):
                     obj = kind.to_k8s(inst)
-                    if freqs and not labels.fields_match(freqs, obj, getters):
+                    if freqs and not fields.fields_match(freqs, obj, getters):
                         continue
                     items.append(obj)
                     last = inst

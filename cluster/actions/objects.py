@@ -9,7 +9,7 @@ import copy
 import random
 from typing import Any
 
-from cluster import errors
+from cluster import errors, gotypes, gotypes_v1
 from cluster.actions.base import Writer, writing
 from cluster.errors import FieldError, StatusError
 from cluster.kinds import Kind, by_kind
@@ -41,11 +41,7 @@ def random_suffix(n: int = 5) -> str:
 def decode(kind: Kind, body: Any, namespace: str) -> Obj:
     """What the apiserver's decoder and ``rest.BeforeCreate`` establish before any strategy
     runs: an object of the right kind whose namespace matches the URL."""
-    if not isinstance(body, dict):
-        raise errors.bad_request(
-            f'{kind.kind} in version "{kind.version}" cannot be handled as a {kind.kind}: '
-            "the body is not a JSON object"
-        )
+    gotypes.check_type_meta(body)
     obj = copy.deepcopy(body)
     body_kind = obj.get("kind")
     if body_kind and body_kind != kind.kind:
@@ -58,6 +54,7 @@ def decode(kind: Kind, body: Any, namespace: str) -> Obj:
             f"the API version in the data ({api_version}) does not match the expected API "
             f"version ({kind.api_version})"
         )
+    gotypes.check_body(kind.kind, kind.version, obj)
     obj["kind"] = kind.kind
     obj["apiVersion"] = kind.api_version
     meta = obj.get("metadata")
@@ -101,7 +98,7 @@ def run_strategy(kind: Kind, fn: Any, *args: Any) -> Any:
         ) from e
 
 
-def check_namespace(kind: Kind, namespace: str) -> None:
+def check_namespace(kind: Kind, namespace: str, name: str = "") -> None:
     """The ``NamespaceLifecycle`` admission plugin."""
     if not kind.namespaced:
         return
@@ -109,10 +106,13 @@ def check_namespace(kind: Kind, namespace: str) -> None:
     if ns is None:
         raise errors.not_found("namespaces", namespace)
     if ns.deletion_timestamp is not None:
+        target = f'{kind.qualified_plural} "{name}"' if name else kind.qualified_plural
         raise errors.forbidden_request(
-            f'{kind.plural} "{"…"}" is forbidden: unable to create new content in namespace '
-            f"{namespace} because it is being terminated",
+            f"{target} is forbidden: unable to create new content in namespace {namespace} "
+            "because it is being terminated",
             kind.plural,
+            name,
+            kind.group,
         )
 
 
@@ -148,7 +148,7 @@ def create_object(kind: Kind, *, namespace: str, body: Any, dry_run: bool = Fals
 
 def _create(kind: Kind, obj: Obj, w: Writer) -> Obj:
     meta = obj["metadata"]
-    check_namespace(kind, meta.get("namespace", ""))
+    check_namespace(kind, meta.get("namespace", ""), meta.get("name") or "")
     if not meta.get("name") and meta.get("generateName"):
         meta["name"] = str(meta["generateName"]) + random_suffix()
     for key in SERVER_OWNED_META:
@@ -165,6 +165,8 @@ def _create(kind: Kind, obj: Obj, w: Writer) -> Obj:
     if fetch(kind, meta.get("namespace", ""), meta["name"]) is not None:
         raise errors.already_exists(kind.plural, meta["name"], kind.group)
     inst = kind.model()
+    if meta.get("uid"):  # fixed by allocate_create, which records its owner (client uids are gone)
+        inst.uid = meta["uid"]
     load_into(inst, obj)
     inst.creation_timestamp = now()
     w.save(inst, "ADDED")
@@ -324,17 +326,12 @@ def scale_of(kind: Kind, inst: KubeObject) -> Obj:
 
 
 def _apply_scale(kind: Kind, inst: KubeObject, scale: Any, w: Writer) -> Obj:
-    if not isinstance(scale, dict):
-        raise errors.bad_request("Scale must be a JSON object")
+    gotypes.check_body("Scale", "v1", scale, gotypes_v1.SCALE)
     meta = scale.get("metadata") or {}
     rv = meta.get("resourceVersion")
     if rv not in (None, "") and str(rv) != str(inst.resource_version):
         raise errors.conflict(kind.plural, inst.name, kind.group)
-    replicas = (scale.get("spec") or {}).get("replicas", 0)
-    if isinstance(replicas, bool) or not isinstance(replicas, int):
-        raise errors.bad_request(
-            'Scale in version "v1" cannot be handled as a Scale: spec.replicas must be an integer'
-        )
+    replicas = (scale.get("spec") or {}).get("replicas") or 0
     if replicas < 0:
         raise errors.invalid_object(
             "Scale",

@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 
-from cluster import errors, yamlio
+from cluster import errors, gotypes, gotypes_v1, yamlio
 from cluster.patch import PATCH_TYPES
 
 PROTOBUF = "application/vnd.kubernetes.protobuf"
@@ -83,8 +83,11 @@ def decode_options(request: Any) -> dict[str, Any]:
     opts: dict[str, Any] = {}
     if data.strip():
         parsed = _json(data)
-        if parsed is not None and not isinstance(parsed, dict):
-            raise errors.bad_request("DeleteOptions must be a JSON object")
+        if parsed is not None:
+            try:
+                gotypes.check(parsed, gotypes_v1.DELETE_OPTIONS)
+            except gotypes.DecodeError as e:
+                raise errors.bad_request(str(e)) from None
         opts = parsed or {}
     q = request.GET
     if q.get("propagationPolicy"):

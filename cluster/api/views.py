@@ -65,6 +65,12 @@ def _is_true(value: str | None) -> bool:
     return value in ("true", "1", "True")
 
 
+def _check_resource_version(text: str | None) -> None:
+    """A LIST is served from the current state; a given resourceVersion must still parse."""
+    if text and not text.isdigit():
+        raise errors.bad_request(f"invalid resource version: {text!r}")
+
+
 class ResourceView(APIView):
     """``/api/v1/…`` and ``/apis/{group}/{version}/…``."""
 
@@ -72,6 +78,9 @@ class ResourceView(APIView):
 
     def target(self, kwargs: dict[str, Any]) -> Target:
         return resolve(kwargs.get("group", ""), kwargs.get("version", "v1"), kwargs.get("rest", ""))
+
+    def options(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        raise errors.method_not_allowed()
 
     # --- reads --------------------------------------------------------------------------------
     def get(self, request: Request, **kwargs: Any) -> Any:
@@ -89,7 +98,7 @@ class ResourceView(APIView):
 
                 return watch_response(request, t.kind, t.namespace, p)
             return self.list(request, t, p)
-        authorize(request, "get", t.kind, t.namespace, t.name)
+        authorize(request, "get", t.kind, t.namespace, t.name, t.subresource)
         if t.subresource == "scale":
             inst = actions.fetch_or_404(t.kind, t.namespace, t.name)
             return Response(actions.scale_of(t.kind, inst))
@@ -102,6 +111,7 @@ class ResourceView(APIView):
 
     def list(self, request: Request, t: Target, p: Principal) -> Response:
         q = request.query_params
+        _check_resource_version(q.get("resourceVersion"))
         limit_text = q.get("limit")
         try:
             limit = int(limit_text) if limit_text else None
@@ -148,11 +158,9 @@ class ResourceView(APIView):
             raise errors.method_not_allowed()
         if t.kind.namespaced and not t.namespace:
             raise errors.method_not_allowed()
+        # Authorization precedes reading the body, as in the apiserver's filter chain.
+        authorize(request, "create", t.kind, t.namespace)
         body = bodies.decode_object(request)
-        name = body.get("metadata", {}).get("name", "") if isinstance(body, dict) else ""
-        authorize(
-            request, "create", t.kind, t.namespace, name if t.kind.kind == "Namespace" else ""
-        )
         obj = actions.create_object(
             t.kind, namespace=t.namespace, body=body, dry_run=_dry_run(request)
         )
@@ -162,7 +170,7 @@ class ResourceView(APIView):
         t = self.target(kwargs)
         if not t.name or t.subresource == "proxy":
             raise errors.method_not_allowed()
-        authorize(request, "update", t.kind, t.namespace, t.name)
+        authorize(request, "update", t.kind, t.namespace, t.name, t.subresource)
         body = bodies.decode_object(request)
         if t.subresource == "scale":
             return Response(
@@ -184,7 +192,7 @@ class ResourceView(APIView):
         t = self.target(kwargs)
         if not t.name or t.subresource == "proxy":
             raise errors.method_not_allowed()
-        authorize(request, "patch", t.kind, t.namespace, t.name)
+        authorize(request, "patch", t.kind, t.namespace, t.name, t.subresource)
         patch_type, patch = bodies.decode_patch(request)
         if t.subresource == "scale":
             return Response(

@@ -13,9 +13,10 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.core.handlers.asgi import ASGIRequest
+from django.db.models import Min
 from django.http import StreamingHttpResponse
 
-from cluster import errors, labels, selectors
+from cluster import errors, fields, labels, selectors
 from cluster.api.auth import Principal
 from cluster.api.negotiation import wants_table
 from cluster.kinds import Kind
@@ -33,7 +34,7 @@ class _Stream:
         self.visible = None if namespace else principal.visible_namespaces()
         self.selector = labels.parse(q.get("labelSelector"))
         self.getters = selectors.field_getters(kind)
-        self.fields = labels.parse_fields(q.get("fieldSelector"), self.getters)
+        self.fields = fields.parse_fields(q.get("fieldSelector"), self.getters)
         self.table = wants_table(request)
         rv_text = q.get("resourceVersion") or ""
         try:
@@ -47,6 +48,7 @@ class _Stream:
             timeout = DEFAULT_TIMEOUT
         self.deadline = time.monotonic() + max(timeout, 0)
         self.matching: set[tuple[str, str]] = set()
+        self.seen: set[tuple[str, str]] = set()  # keys whose membership ``matching`` knows
 
     def _in_scope(self, obj: dict[str, Any]) -> bool:
         ns = obj["metadata"].get("namespace", "")
@@ -55,10 +57,12 @@ class _Stream:
                 return False
             if self.visible is not None and ns not in self.visible:
                 return False
+        elif self.kind.kind == "Namespace" and self.visible is not None:
+            return obj["metadata"]["name"] in self.visible
         return True
 
     def _matches(self, obj: dict[str, Any]) -> bool:
-        return self.selector.matches(obj["metadata"].get("labels")) and labels.fields_match(
+        return self.selector.matches(obj["metadata"].get("labels")) and fields.fields_match(
             self.fields, obj, self.getters
         )
 
@@ -81,8 +85,10 @@ class _Stream:
         self.rv = int(page.resource_version)
         out = []
         for obj in page.items:
+            key = (obj["metadata"].get("namespace", ""), obj["metadata"]["name"])
+            self.seen.add(key)
             if self._matches(obj):
-                self.matching.add((obj["metadata"].get("namespace", ""), obj["metadata"]["name"]))
+                self.matching.add(key)
                 out.append(self._line("ADDED", obj))
         return out
 
@@ -102,9 +108,9 @@ class _Stream:
                 out.append(self._line(type_, obj))
                 continue
             key = (ns, name)
-            known = key in self.matching
+            known = key in self.matching or self._matched_before(key, revision)
             if type_ == "DELETED":
-                if known or self._matches(obj):
+                if known:
                     self.matching.discard(key)
                     out.append(self._line("DELETED", obj))
             elif self._matches(obj):
@@ -113,28 +119,30 @@ class _Stream:
             elif known:
                 self.matching.discard(key)
                 out.append(self._line("DELETED", obj))
+            self.seen.add(key)
         return out
+
+    def _matched_before(self, key: tuple[str, str], revision: int) -> bool:
+        """Whether the object's previous state (its last change before ``revision``) was in
+        the selection. Known without a query for every key the stream has already seen."""
+        if key in self.seen:
+            return False
+        prev = (
+            ChangeEvent.objects.filter(
+                kind=self.kind.kind, namespace=key[0], name=key[1], revision__lt=revision
+            )
+            .order_by("-revision")
+            .values_list("type", "object")
+            .first()
+        )
+        return prev is not None and prev[0] != "DELETED" and self._matches(prev[1])
 
     def expired(self) -> bool:
         return time.monotonic() >= self.deadline
 
 
-def _fix_initial_matching(stream: _Stream) -> None:
-    """With a resourceVersion and no initial list, objects that exist already match by
-    definition of "watching from here": seed the set so leaving a selection is noticed."""
-    if stream.initial or (stream.selector.empty() and not stream.fields):
-        return
-    page = selectors.list_objects(
-        stream.kind, namespace=stream.namespace or None, namespaces=stream.visible
-    )
-    for obj in page.items:
-        if stream._matches(obj):
-            stream.matching.add((obj["metadata"].get("namespace", ""), obj["metadata"]["name"]))
-
-
-def _sync_events(stream: _Stream) -> Iterator[bytes]:
-    _fix_initial_matching(stream)
-    yield from stream.start()
+def _sync_events(stream: _Stream, first: list[bytes]) -> Iterator[bytes]:
+    yield from first
     while not stream.expired():
         lines = stream.poll()
         yield from lines
@@ -142,9 +150,8 @@ def _sync_events(stream: _Stream) -> Iterator[bytes]:
             time.sleep(POLL_SECONDS)
 
 
-async def _async_events(stream: _Stream) -> AsyncIterator[bytes]:
-    await sync_to_async(_fix_initial_matching)(stream)
-    for line in await sync_to_async(stream.start)():
+async def _async_events(stream: _Stream, first: list[bytes]) -> AsyncIterator[bytes]:
+    for line in first:
         yield line
     while not stream.expired():
         lines = await sync_to_async(stream.poll)()
@@ -154,12 +161,29 @@ async def _async_events(stream: _Stream) -> AsyncIterator[bytes]:
             await asyncio.sleep(POLL_SECONDS)
 
 
+def _check_not_compacted(rv: int) -> None:
+    """A watch from a revision older than the change log keeps is ``410 Expired``."""
+    if rv <= 0:
+        return
+    oldest = ChangeEvent.objects.aggregate(oldest=Min("revision"))["oldest"]
+    if oldest is not None and rv < oldest - 1:
+        raise errors.gone(f"too old resource version: {rv} ({oldest - 1})")
+
+
 def watch_response(
     request: Any, kind: Kind, namespace: str, principal: Principal
 ) -> StreamingHttpResponse:
     stream = _Stream(request, kind, namespace, principal)
+    _check_not_compacted(stream.rv)
+    # The starting point is fixed when the request is answered, not when the body is first
+    # iterated: the initial list (no resourceVersion) is taken now.
+    first = stream.start()
     raw = request._request if hasattr(request, "_request") else request
-    content = _async_events(stream) if isinstance(raw, ASGIRequest) else _sync_events(stream)
+    content = (
+        _async_events(stream, first)
+        if isinstance(raw, ASGIRequest)
+        else _sync_events(stream, first)
+    )
     response = StreamingHttpResponse(content, content_type="application/json")
     response["Cache-Control"] = "no-cache, private"
     return response
