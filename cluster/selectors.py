@@ -135,7 +135,10 @@ def list_objects(
         items: list[Obj] = []
         last: KubeObject | None = None
         more = False
-        chunk = max((limit or 0) * 2, 500)
+        # Without selectors every row is an item: read one row past the page to know whether
+        # there is more. With selectors, read ahead in bigger chunks.
+        filtered = not sel.empty() or bool(freqs)
+        chunk = limit + 1 if limit and not filtered else max((limit or 0) * 2, 500)
         offset = 0
         while True:
             batch = list(qs[offset : offset + chunk])

@@ -10,6 +10,16 @@ import pytest
 from django.test import Client
 
 
+@pytest.fixture(autouse=True)
+def _fresh_token_cache():
+    """Token lookups are cached per process for a few seconds; tests start without any."""
+    from cluster.api.auth import forget_tokens
+
+    forget_tokens()
+    yield
+    forget_tokens()
+
+
 @pytest.fixture
 def cluster(db):
     """A new cluster: default namespaces, three Ready nodes, default/kubernetes."""

@@ -14,6 +14,7 @@ by every authenticated principal (pods name them) and writable only cluster-wide
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,33 @@ READ_VERBS = frozenset({"get", "list", "watch"})
 WRITE_VERBS = frozenset({"create", "update", "patch", "delete", "deletecollection"})
 
 
+# Tokens looked up in the last few seconds, per process: a lookup is a join over three
+# tables on every request. A deleted token or deactivated user is refused at most
+# TOKEN_CACHE_SECONDS later in the processes that had it cached.
+TOKEN_CACHE_SECONDS = 5.0
+_TOKEN_CACHE_MAX = 1024
+_token_cache: dict[str, tuple[float, ApiToken | None]] = {}
+
+
+def lookup_token(key_hash: str) -> ApiToken | None:
+    now = time.monotonic()
+    hit = _token_cache.get(key_hash)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    token = (
+        ApiToken.objects.select_related("grant", "grant__user").filter(key_hash=key_hash).first()
+    )
+    if token is not None:  # unknown tokens are not cached: nothing to gain, a cache to flood
+        if len(_token_cache) >= _TOKEN_CACHE_MAX:
+            _token_cache.clear()
+        _token_cache[key_hash] = (now + TOKEN_CACHE_SECONDS, token)
+    return token
+
+
+def forget_tokens() -> None:
+    _token_cache.clear()
+
+
 class BearerTokenAuthentication(BaseAuthentication):
     keyword = "bearer"
 
@@ -40,11 +68,7 @@ class BearerTokenAuthentication(BaseAuthentication):
         parts = header.split(None, 1)
         if len(parts) != 2 or parts[0].lower() != self.keyword:
             raise errors.unauthorized()
-        token = (
-            ApiToken.objects.select_related("grant", "grant__user")
-            .filter(key_hash=hash_token(parts[1].strip()))
-            .first()
-        )
+        token = lookup_token(hash_token(parts[1].strip()))
         if token is None or not token.grant.user.is_active:
             raise errors.unauthorized()
         return token.grant.user, token

@@ -71,6 +71,18 @@ def _check_resource_version(text: str | None) -> None:
         raise errors.bad_request(f"invalid resource version: {text!r}")
 
 
+def written(kind: Kind, obj: dict[str, Any], status: int) -> Response:
+    """A write's answer, with the kind's warnings as ``Warning`` headers (kubectl prints them
+    as ``Warning: …``; several go comma-separated in one header, as RFC 7234 allows)."""
+    response = Response(obj, status=status)
+    texts = kind.warnings(obj)
+    if texts:
+        response["Warning"] = ", ".join(
+            '299 - "{}"'.format(t.replace("\\", "\\\\").replace('"', '\\"')) for t in texts
+        )
+    return response
+
+
 class ResourceView(APIView):
     """``/api/v1/…`` and ``/apis/{group}/{version}/…``."""
 
@@ -164,7 +176,7 @@ class ResourceView(APIView):
         obj = actions.create_object(
             t.kind, namespace=t.namespace, body=body, dry_run=_dry_run(request)
         )
-        return Response(obj, status=201)
+        return written(t.kind, obj, 201)
 
     def put(self, request: Request, **kwargs: Any) -> Any:
         t = self.target(kwargs)
@@ -186,7 +198,7 @@ class ResourceView(APIView):
             subresource=t.subresource or None,
             dry_run=_dry_run(request),
         )
-        return Response(obj, status=201 if created else 200)
+        return written(t.kind, obj, 201 if created else 200)
 
     def patch(self, request: Request, **kwargs: Any) -> Any:
         t = self.target(kwargs)
@@ -214,7 +226,7 @@ class ResourceView(APIView):
             subresource=t.subresource or None,
             dry_run=_dry_run(request),
         )
-        return Response(obj, status=201 if created else 200)
+        return written(t.kind, obj, 201 if created else 200)
 
     def delete(self, request: Request, **kwargs: Any) -> Any:
         t = self.target(kwargs)

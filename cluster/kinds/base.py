@@ -114,6 +114,10 @@ class Kind:
     def validate_status_update(self, new: Obj, old: Obj) -> list[FieldError]:
         return []
 
+    def warnings(self, obj: Obj, old: Obj | None = None) -> list[str]:
+        """Texts the API sends as ``Warning: 299 - "…"`` headers after a write."""
+        return []
+
     def release(self, obj: Obj, writer: Writer) -> None:
         """``afterDelete``: give back allocated resources."""
 

@@ -382,3 +382,18 @@ def test_namespace_watch_shows_only_visible_namespaces(teams):
     assert [(e["type"], e["object"]["metadata"]["name"]) for e in events] == [
         ("MODIFIED", "team-a")
     ]
+
+
+def test_a_deleted_token_is_refused_once_its_cache_entry_expires(cluster, monkeypatch):
+    import time
+
+    from cluster.api import auth
+    from cluster.models import ApiToken
+
+    monkeypatch.setattr(auth, "TOKEN_CACHE_SECONDS", 0.2)
+    token = make_token("temp")
+    client = Api(token)
+    assert client.get("/api/v1/namespaces/default/services").status == 200  # now cached
+    ApiToken.objects.all().delete()
+    time.sleep(0.3)
+    assert client.get("/api/v1/namespaces/default/services").status == 401

@@ -275,3 +275,24 @@ def test_status_subresource(api) -> None:
 def test_wrong_json_type_is_a_bad_request(api) -> None:
     r = api.post(SVCS, svc(ports=[{"port": "80"}]))
     assert r.status == 400 and r.body["reason"] == "BadRequest"
+
+
+def test_warnings_reach_the_client_as_warning_headers(api):
+    # V43, GetWarningsForService: externalName is ignored unless type is ExternalName; kubectl
+    # prints a "Warning: 299 - ..." header as "Warning: ...".
+    created = api.post(
+        "/api/v1/namespaces/default/services",
+        {
+            "metadata": {"name": "warned"},
+            "spec": {"externalName": "example.com", "ports": [{"port": 80}]},
+        },
+    )
+    assert created.status == 201
+    assert created.headers["Warning"] == (
+        '299 - "spec.externalName is ignored when spec.type is not \\"ExternalName\\""'
+    )
+    plain = api.post(
+        "/api/v1/namespaces/default/services",
+        {"metadata": {"name": "quiet"}, "spec": {"ports": [{"port": 80}]}},
+    )
+    assert "Warning" not in plain.headers
