@@ -16,7 +16,6 @@ in a namespace that the same stream creates validate exactly as they would for r
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from cluster import errors, yamlio
 from cluster.actions.base import writing
 from cluster.actions.objects import create_object, fetch, replace_object
 from cluster.errors import StatusError
+from cluster.jsoncopy import json_copy
 from cluster.kinds import Kind, by_kind
 from cluster.lastapplied import LAST_APPLIED, last_applied, three_way_merge, with_last_applied
 
@@ -348,7 +348,7 @@ def _apply_one(kind: Kind, namespace: str, name: str, body: Obj) -> tuple[str, O
     inst = fetch(kind, namespace, name)
     if inst is None:
         return CREATED, create_object(kind, namespace=namespace, body=modified)
-    live = copy.deepcopy(kind.to_k8s(inst))
+    live = json_copy(kind.to_k8s(inst))
     merged = three_way_merge(live, last_applied(live), modified)
     merged["metadata"].pop("resourceVersion", None)
     obj, _ = replace_object(kind, namespace=namespace, name=name, body=merged)

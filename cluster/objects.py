@@ -3,7 +3,6 @@ object (API answer, change-log payload, snapshot row, export)."""
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from typing import Any
 
@@ -79,7 +78,8 @@ def controlling_owner_uid(refs: list[Any]) -> str | None:
 
 
 def load_into(obj: KubeObject, data: dict[str, Any]) -> None:
-    """Copy a (defaulted, validated) Kubernetes object into a row. Identity fields that the
+    """Load a (defaulted, validated) Kubernetes object into a row. The row takes ownership of
+    ``data``'s nested values (no copy): callers pass a private object and stop changing it. Identity fields that the
     server owns (uid, creationTimestamp, resourceVersion) are set by the write layer."""
     meta = data.get("metadata") or {}
     obj.name = meta.get("name") or ""
@@ -99,5 +99,5 @@ def load_into(obj: KubeObject, data: dict[str, Any]) -> None:
         field = obj._meta.get_field(field_name)
         if value is None and not field.null:
             value = field.get_default()
-        setattr(obj, field_name, copy.deepcopy(value))
+        setattr(obj, field_name, value)
     obj.derive_columns()

@@ -11,10 +11,10 @@ directive is ever stored. Merge keys depend on where a list sits; the table is
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from cluster import errors
+from cluster.jsoncopy import json_copy
 from cluster.patchmeta import MERGE, REPLACE, Field, Struct, struct_for_kind
 from cluster.patchorder import (
     PatchError,
@@ -43,7 +43,7 @@ def strategic_merge_patch(
     """``StrategicMergeMapPatch``: ``target`` and ``patch`` are left untouched."""
     root = struct if struct is not None else struct_for_kind(str(target.get("kind") or ""))
     try:
-        result = _merge_map(copy.deepcopy(target), copy.deepcopy(patch), root)
+        result = _merge_map(json_copy(target), json_copy(patch), root)
     except PatchError as e:
         if e.code == 422:
             raise errors.StatusError(422, "Invalid", str(e), {}) from e

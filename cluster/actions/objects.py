@@ -5,13 +5,13 @@ written."""
 
 from __future__ import annotations
 
-import copy
 import random
 from typing import Any
 
 from cluster import errors, gotypes, gotypes_v1
 from cluster.actions.base import Writer, writing
 from cluster.errors import FieldError, StatusError
+from cluster.jsoncopy import json_copy
 from cluster.kinds import Kind, by_kind
 from cluster.models import KubeObject, Namespace
 from cluster.objects import load_into, now
@@ -42,7 +42,7 @@ def decode(kind: Kind, body: Any, namespace: str) -> Obj:
     """What the apiserver's decoder and ``rest.BeforeCreate`` establish before any strategy
     runs: an object of the right kind whose namespace matches the URL."""
     gotypes.check_type_meta(body)
-    obj = copy.deepcopy(body)
+    obj = json_copy(body)
     body_kind = obj.get("kind")
     if body_kind and body_kind != kind.kind:
         raise errors.bad_request(
@@ -204,7 +204,7 @@ def replace_object(
 
 
 def _update(kind: Kind, inst: KubeObject, new: Obj, w: Writer, subresource: str | None) -> Obj:
-    old = copy.deepcopy(kind.to_k8s(inst))
+    old = json_copy(kind.to_k8s(inst))
     old_meta, meta = old["metadata"], new["metadata"]
     rv = meta.get("resourceVersion")
     if rv not in (None, "") and str(rv) != old_meta["resourceVersion"]:
@@ -285,7 +285,7 @@ def patch_object(
                 run_strategy(kind, kind.default, obj)
                 return _create(kind, obj, w), True
             raise errors.not_found(kind.plural, name, kind.group)
-        current = copy.deepcopy(kind.to_k8s(inst))
+        current = json_copy(kind.to_k8s(inst))
         patched = apply_patch(patch_type, current, patch)
         new = decode(kind, patched, namespace)
         if new["metadata"].get("name") != name:
@@ -339,7 +339,7 @@ def _apply_scale(kind: Kind, inst: KubeObject, scale: Any, w: Writer) -> Obj:
             [errors.invalid("spec.replicas", replicas, "must be greater than or equal to 0")],
             "autoscaling",
         )
-    new = copy.deepcopy(kind.to_k8s(inst))
+    new = json_copy(kind.to_k8s(inst))
     new.setdefault("spec", {})["replicas"] = replicas
     _update(kind, inst, new, w, None)
     return scale_of(kind, inst)

@@ -12,11 +12,11 @@ delete: cascade → release → remove (or mark deleting while finalizers remain
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from cluster.errors import FieldError
+from cluster.jsoncopy import json_copy
 from cluster.models import KubeObject
 from cluster.objects import to_k8s
 from cluster.validation.meta import NameValidator, is_dns1123_subdomain
@@ -89,7 +89,7 @@ class Kind:
         """``PrepareForUpdate``: status is owned by ``/status``; generation follows spec."""
         if "status" in self.subresources:
             if "status" in old:
-                new["status"] = copy.deepcopy(old["status"])
+                new["status"] = json_copy(old["status"])
             else:
                 new.pop("status", None)
         if self.tracks_generation and new.get("spec") != old.get("spec"):
@@ -105,7 +105,7 @@ class Kind:
         """Status strategy: everything but status comes from the stored object."""
         status = new.get("status")
         new.clear()
-        new.update(copy.deepcopy(old))
+        new.update(json_copy(old))
         if status is None:
             new.pop("status", None)
         else:
