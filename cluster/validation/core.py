@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from cluster.errors import FieldError, duplicate, forbidden, invalid
 from cluster.validation.meta import is_qualified_name, is_valid_label_value
-from cluster.validation.netaddr import is_dual_stack, parse_cidr_sloppy, validate_cidr
+from cluster.validation.net import is_dual_stack, parse_cidr_sloppy, validate_cidr
 from cluster.validation.pods import qualified_name, validate_taint_effect
 from cluster.validation.quantity import parse_quantity
 from cluster.validation.shapes import Obj, as_list, as_obj, as_str, objects
@@ -105,7 +105,7 @@ def validate_node(obj: Obj) -> list[FieldError]:
     for i, cidr in enumerate(cidrs):
         errs += validate_cidr(f"spec.podCIDRs[{i}]", cidr)
     if len(cidrs) > 1:
-        families = [net.version for net in map(parse_cidr_sloppy, cidrs) if net]
+        families = [parsed[1].version for parsed in map(parse_cidr_sloppy, cidrs) if parsed]
         if not is_dual_stack(families):
             errs.append(
                 invalid(

@@ -14,7 +14,7 @@ from cluster.validation.meta import (
     is_valid_port_num,
     validate_labels,
 )
-from cluster.validation.netaddr import (
+from cluster.validation.net import (
     validate_ip,
     validate_ipv4,
     validate_ipv6,
@@ -48,7 +48,7 @@ def _endpoint_address(address: Obj, path: str) -> list[FieldError]:
         errs += dns1123_label(hostname, f"{path}.hostname")
     if address.get("nodeName") is not None:
         errs += subdomain(as_str(address["nodeName"], f"{path}.nodeName"), f"{path}.nodeName")
-    return errs + validate_non_special_ip(f"{path}.ip", ip)
+    return errs + validate_non_special_ip(ip, f"{path}.ip")
 
 
 def _endpoint_port(port: Obj, path: str, *, require_name: bool) -> list[FieldError]:
@@ -113,9 +113,9 @@ def fqdn(path: str, name: str) -> list[FieldError]:
 
 def _slice_address(address: Any, address_type: str, path: str) -> list[FieldError]:
     if address_type == "IPv4":
-        return validate_ipv4(path, address) + validate_non_special_ip(path, address)
+        return validate_ipv4(path, address) + validate_non_special_ip(address, path)
     if address_type == "IPv6":
-        return validate_ipv6(path, address) + validate_non_special_ip(path, address)
+        return validate_ipv6(path, address) + validate_non_special_ip(address, path)
     if address_type == "FQDN":
         return fqdn(path, as_str(address, path))
     return []

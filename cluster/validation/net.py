@@ -90,6 +90,27 @@ def validate_ip(path: str, value: object) -> list[FieldError]:
     return []
 
 
+def validate_ipv4(path: str, value: object) -> list[FieldError]:
+    """``IsValidIPv4Address``."""
+    ip = parse_ip_sloppy(value)
+    if ip is None or unmap(ip).version != 4:
+        return [invalid(path, value, "must be a valid IPv4 address")]
+    return []
+
+
+def validate_ipv6(path: str, value: object) -> list[FieldError]:
+    """``IsValidIPv6Address``."""
+    ip = parse_ip_sloppy(value)
+    if ip is None or unmap(ip).version != 6:
+        return [invalid(path, value, "must be a valid IPv6 address")]
+    return []
+
+
+def is_dual_stack(families: list[int]) -> bool:
+    """``IsDualStackIPs``/``IsDualStackCIDRs``: exactly one IPv4 and one IPv6 entry."""
+    return len(families) == 2 and sorted(families) == [4, 6]
+
+
 def validate_cidr(path: str, value: object) -> list[FieldError]:
     """``IsValidCIDR``."""
     if parse_cidr_sloppy(value) is None:

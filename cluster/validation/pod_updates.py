@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from cluster.errors import FieldError, duplicate, forbidden, invalid, not_supported
-from cluster.validation.netaddr import is_dual_stack, parse_ip_sloppy, validate_ip
+from cluster.validation.net import is_dual_stack, parse_ip_sloppy, unmap, validate_ip
 from cluster.validation.pods import MAX_INT32, qualified_name, subdomain, validate_tolerations
 from cluster.validation.quantity import parse_quantity
 from cluster.validation.shapes import Obj, as_int, as_list, as_obj, as_str, immutable, objects
@@ -167,7 +167,7 @@ def _validate_ips(status: Obj, plural: str) -> list[FieldError]:
     for i, ip in enumerate(ips):
         errs += validate_ip(f"{path}[{i}]", ip)
     if len(ips) > 1 and not errs:
-        families = [parsed.version for parsed in map(parse_ip_sloppy, ips) if parsed]
+        families = [unmap(parsed).version for parsed in map(parse_ip_sloppy, ips) if parsed]
         if not is_dual_stack(families):
             errs.append(
                 invalid(path, entries, "may specify no more than one IP for each IP family")

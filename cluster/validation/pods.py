@@ -20,7 +20,7 @@ from cluster.validation.meta import (
     validate_annotations,
     validate_labels,
 )
-from cluster.validation.netaddr import validate_ip
+from cluster.validation.net import validate_ip
 from cluster.validation.shapes import Obj, as_int, as_list, as_obj, as_str, objects
 
 RESTART_POLICIES = ["Always", "OnFailure", "Never"]
