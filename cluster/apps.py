@@ -5,3 +5,10 @@ class ClusterConfig(AppConfig):
     name = "cluster"
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = "Simulated cluster"
+
+    def ready(self) -> None:
+        from cluster import events
+        from cluster.controllers import runtime
+
+        # Reconcile keys reach the controllers only after a write commits.
+        events.add_listener(runtime.on_commit)

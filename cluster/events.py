@@ -24,6 +24,9 @@ class Event:
     namespace: str
     name: str
     object: dict[str, Any]
+    # The object before this change (MODIFIED; for DELETED the object itself is the last
+    # state). In memory only, for routing: the change log keeps the new state.
+    previous: dict[str, Any] | None = None
 
     def as_message(self) -> dict[str, Any]:
         return {"revision": self.revision, "type": self.type, "object": self.object}

@@ -122,6 +122,17 @@ PORTOLAN_SERVICE_CIDR = os.environ.get("PORTOLAN_SERVICE_CIDR", "10.96.0.0/12")
 PORTOLAN_NODE_PORT_RANGE = os.environ.get("PORTOLAN_NODE_PORT_RANGE", "30000-32767")
 PORTOLAN_NODE_COUNT = int(os.environ.get("PORTOLAN_NODE_COUNT", "3"))
 PORTOLAN_CLUSTER_DOMAIN = os.environ.get("PORTOLAN_CLUSTER_DOMAIN", "cluster.local")
+# The control loops: on (the default) they react to every committed change; a full resync
+# repairs whatever a lost message left behind every PORTOLAN_RESYNC_SECONDS.
+PORTOLAN_CONTROLLERS = env_bool("PORTOLAN_CONTROLLERS", True)
+PORTOLAN_RESYNC_SECONDS = float(os.environ.get("PORTOLAN_RESYNC_SECONDS", "30"))
+# The simulated kubelet: a started pod turns Ready after this many seconds.
+PORTOLAN_READY_DELAY = float(os.environ.get("PORTOLAN_READY_DELAY", "0.5"))
+# Addresses handed to LoadBalancer Services (like MetalLB's pool): "first-last" or a CIDR.
+PORTOLAN_LB_POOL = os.environ.get("PORTOLAN_LB_POOL", "172.18.255.200-172.18.255.250")
+CELERY_BEAT_SCHEDULE = {
+    "portolan-resync": {"task": "portolan.resync", "schedule": PORTOLAN_RESYNC_SECONDS},
+}
 # Anyone may read and write without a token: only when the operator says so explicitly.
 PORTOLAN_ANONYMOUS = env_bool("PORTOLAN_ANONYMOUS", False)
 # Kubernetes' request body limit (apiserver: 3 MiB).

@@ -20,6 +20,20 @@ def _fresh_token_cache():
     forget_tokens()
 
 
+@pytest.fixture(autouse=True)
+def control_plane():
+    """Controller keys collect in a manual queue: a test runs them with
+    ``control_plane.drain()``. (In the ``db`` fixture's transaction nothing commits, so keys
+    only arrive from tests that commit: transactional ones, or
+    ``django_capture_on_commit_callbacks(execute=True)``.)"""
+    from cluster.controllers import runtime
+
+    manual = runtime.ManualBackend()
+    previous = runtime.set_backend(manual)
+    yield manual
+    runtime.set_backend(previous)
+
+
 @pytest.fixture
 def cluster(db):
     """A new cluster: default namespaces, three Ready nodes, default/kubernetes."""

@@ -55,13 +55,21 @@ class Writer:
         self.revision += count
         return first
 
-    def record(self, instance: KubeObject, event_type: str, revision: int | None = None) -> Event:
+    def record(
+        self,
+        instance: KubeObject,
+        event_type: str,
+        revision: int | None = None,
+        previous: dict | None = None,
+    ) -> Event:
         from cluster.kinds import kind_for_model
 
         rev = revision if revision is not None else instance.resource_version
         kind = kind_for_model(type(instance))
         obj = kind.to_k8s(instance)
-        event = Event(rev, event_type, instance.KIND, instance.namespace, instance.name, obj)
+        event = Event(
+            rev, event_type, instance.KIND, instance.namespace, instance.name, obj, previous
+        )
         self.committed.events.append(event)
         self._rows.append(
             ChangeEvent(
@@ -74,16 +82,15 @@ class Writer:
                 object=obj,
             )
         )
-        for key in kind.reconcile_keys(obj):
-            self.committed.keys.add(key)
         return event
 
-    def save(self, instance: KubeObject, event_type: str) -> Event:
-        """Stamp the next revision on ``instance``, store it and record the event."""
+    def save(self, instance: KubeObject, event_type: str, previous: dict | None = None) -> Event:
+        """Stamp the next revision on ``instance``, store it and record the event
+        (``previous``: the object before this change, for routing reconcile keys)."""
         instance.resource_version = self.next_revision()
         instance.derive_columns()
         instance.save()
-        return self.record(instance, event_type)
+        return self.record(instance, event_type, previous=previous)
 
     def delete(self, instance: KubeObject) -> Event:
         instance.resource_version = self.next_revision()

@@ -198,12 +198,11 @@ def _check_names_free(kind: Kind, namespace: str, objs: list[Obj]) -> None:
 
 
 def _record(kind: Kind, w: Writer, rows: list[KubeObject], payloads: list[Obj], first: int) -> None:
-    """The after-commit half of ``Writer.record``: events and reconcile keys."""
+    """The after-commit half of ``Writer.record``: the events (routing turns them into
+    reconcile keys after commit)."""
     events = w.committed.events
-    keys = w.committed.keys
     for offset, (inst, obj) in enumerate(zip(rows, payloads, strict=True)):
         events.append(Event(first + offset, "ADDED", kind.kind, inst.namespace, inst.name, obj))
-        keys.update(kind.reconcile_keys(obj))
 
 
 def _store(kind: Kind, rows: list[KubeObject], payloads: list[Obj], first: int) -> bool:

@@ -245,7 +245,7 @@ def _update(kind: Kind, inst: KubeObject, new: Obj, w: Writer, subresource: str 
     if _same(new, old):
         return old
     load_into(inst, new)
-    w.save(inst, "MODIFIED")
+    w.save(inst, "MODIFIED", previous=old)
     return kind.to_k8s(inst)
 
 

@@ -125,10 +125,6 @@ class Kind:
         """Objects deleted with this one (cascading delete), besides owner-reference children."""
         return []
 
-    def reconcile_keys(self, obj: Obj) -> list[tuple[str, str]]:
-        """Controller keys to enqueue after a change to ``obj`` commits."""
-        return []
-
     def table_columns(self) -> list[dict[str, Any]]:
         """Server-side printing columns (``kubectl get``). See ``cluster.api.tables``."""
         return []

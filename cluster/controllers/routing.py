@@ -1,0 +1,142 @@
+"""Which controller keys a committed change concerns. Runs after commit, outside the write's
+transaction; every lookup here is cheap and indexed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from cluster.events import Committed, Event
+
+Obj = dict[str, Any]
+Key = tuple[str, str]
+
+# Controllers (the names the registry binds to sync functions).
+ENDPOINTS = "endpoints"
+ENDPOINTSLICES = "endpointslices"
+LOADBALANCER = "loadbalancer"
+DEPLOYMENT = "deployment"
+REPLICASET = "replicaset"
+STATEFULSET = "statefulset"
+DAEMONSET = "daemonset"
+JOB = "job"
+SCHEDULER = "scheduler"
+KUBELET = "kubelet"
+NODE = "node"
+
+OWNER_CONTROLLERS = {
+    "ReplicaSet": REPLICASET,
+    "StatefulSet": STATEFULSET,
+    "DaemonSet": DAEMONSET,
+    "Job": JOB,
+    "Deployment": DEPLOYMENT,
+}
+
+
+def _key(obj: Obj) -> str:
+    meta = obj["metadata"]
+    ns = meta.get("namespace", "")
+    return f"{ns}/{meta['name']}" if ns else meta["name"]
+
+
+def _controller_owner(obj: Obj) -> tuple[str, str] | None:
+    for ref in obj["metadata"].get("ownerReferences") or []:
+        if ref.get("controller"):
+            return ref.get("kind", ""), ref.get("name", "")
+    return None
+
+
+def _labels(obj: Obj | None) -> dict[str, str]:
+    return ((obj or {}).get("metadata") or {}).get("labels") or {}
+
+
+def services_selecting(namespace: str, label_sets: Iterable[dict[str, str]]) -> list[str]:
+    """Names of the Services in ``namespace`` whose selector matches any of ``label_sets``."""
+    from cluster.models import Service
+
+    sets = [s for s in label_sets]
+    out = []
+    for name, spec in Service.objects.filter(namespace=namespace).values_list("name", "spec"):
+        selector = (spec or {}).get("selector") or {}
+        if not selector:
+            continue
+        if any(all(k in labels and labels[k] == v for k, v in selector.items()) for labels in sets):
+            out.append(name)
+    return out
+
+
+def keys_for_event(event: Event) -> set[Key]:
+    obj = event.object
+    kind = event.kind
+    key = _key(obj)
+    ns = event.namespace
+    keys: set[Key] = set()
+    if kind == "Service":
+        keys |= {(ENDPOINTS, key), (ENDPOINTSLICES, key), (LOADBALANCER, key)}
+    elif kind == "Pod":
+        owner = _controller_owner(obj)
+        if owner and owner[0] in OWNER_CONTROLLERS:
+            keys.add((OWNER_CONTROLLERS[owner[0]], f"{ns}/{owner[1]}"))
+        if event.type != "DELETED":
+            spec = obj.get("spec") or {}
+            if not spec.get("nodeName"):
+                keys.add((SCHEDULER, key))
+            else:
+                keys.add((KUBELET, key))
+        previous = event.previous
+        label_sets = [_labels(obj)]
+        if previous is not None and _labels(previous) != _labels(obj):
+            label_sets.append(_labels(previous))
+        if _endpoint_relevant(event):
+            for svc in services_selecting(ns, label_sets):
+                keys |= {(ENDPOINTS, f"{ns}/{svc}"), (ENDPOINTSLICES, f"{ns}/{svc}")}
+    elif kind in ("Deployment", "StatefulSet", "DaemonSet", "Job", "ReplicaSet"):
+        keys.add((OWNER_CONTROLLERS[kind], key))
+        owner = _controller_owner(obj)
+        if owner and owner[0] in OWNER_CONTROLLERS:
+            keys.add((OWNER_CONTROLLERS[owner[0]], f"{ns}/{owner[1]}"))
+    elif kind == "Node":
+        keys.add((NODE, key))
+    elif kind == "EndpointSlice":
+        service = _labels(obj).get("kubernetes.io/service-name")
+        managed = _labels(obj).get("endpointslice.kubernetes.io/managed-by")
+        if service and managed == "endpointslice-controller.k8s.io":
+            keys.add((ENDPOINTSLICES, f"{ns}/{service}"))
+    return keys
+
+
+def _endpoint_relevant(event: Event) -> bool:
+    """Pod fields the endpoint controllers read: labels, IPs, phase, readiness, node,
+    hostname/subdomain, container ports, deletion."""
+    if event.type != "MODIFIED" or event.previous is None:
+        return True
+    a, b = event.previous, event.object
+
+    def view(p: Obj) -> tuple[Any, ...]:
+        spec = p.get("spec") or {}
+        status = p.get("status") or {}
+        ready = [
+            c.get("status") for c in status.get("conditions") or [] if c.get("type") == "Ready"
+        ]
+        return (
+            _labels(p),
+            p["metadata"].get("deletionTimestamp"),
+            spec.get("nodeName"),
+            spec.get("hostname"),
+            spec.get("subdomain"),
+            [c.get("ports") for c in spec.get("containers") or []],
+            [(c.get("ports"), c.get("restartPolicy")) for c in spec.get("initContainers") or []],
+            status.get("phase"),
+            status.get("podIP"),
+            status.get("podIPs"),
+            ready,
+        )
+
+    return view(a) != view(b)
+
+
+def keys_for(committed: Committed) -> set[Key]:
+    keys = set(committed.keys)
+    for event in committed.events:
+        keys |= keys_for_event(event)
+    return keys

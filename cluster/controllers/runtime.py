@@ -1,0 +1,283 @@
+"""How reconcile keys reach the controllers.
+
+A key is ``(controller, "namespace/name")``. After a write commits, :func:`on_commit` routes
+its events to keys (``cluster.controllers.routing``) and submits each to the backend:
+
+* **Celery** (distributed mode): ``cluster.tasks.reconcile`` on Redis. A key already waiting
+  is not queued twice (a Redis marker, cleared when a worker picks the key up, so changes made
+  during a sync queue it again); a per-key Redis lock keeps two workers off one key (the loser
+  re-queues itself shortly after).
+* **Local** (embedded mode): a thread in the web process with a de-duplicating, delay-aware
+  queue; one thread, so one key is never synced twice at once.
+* **Manual** (tests): keys collect until :func:`drain` runs them.
+
+Every sync is level-triggered and idempotent, so a lost or duplicated message is harmless; the
+periodic resync (``resync_all``) repairs whatever a lost message or a killed worker left behind.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Protocol
+
+from django.conf import settings
+from django.db import OperationalError, close_old_connections
+
+log = logging.getLogger("portolan.controllers")
+
+Key = tuple[str, str]
+SyncFn = Callable[[str], None]
+
+CONTROLLERS: dict[str, SyncFn] = {}
+FULL_SYNCS: dict[str, Callable[[], None]] = {}
+
+
+def controller(name: str) -> Callable[[SyncFn], SyncFn]:
+    """Register ``fn(key)`` as the sync of controller ``name``."""
+
+    def wrap(fn: SyncFn) -> SyncFn:
+        CONTROLLERS[name] = fn
+        return fn
+
+    return wrap
+
+
+def full_sync(name: str) -> Callable[[Callable[[], None]], Callable[[], None]]:
+    """Register a whole-cluster pass run by the periodic resync."""
+
+    def wrap(fn: Callable[[], None]) -> Callable[[], None]:
+        FULL_SYNCS[name] = fn
+        return fn
+
+    return wrap
+
+
+def _load() -> None:
+    from cluster.controllers import registry  # noqa: F401  (registers the controllers)
+
+
+def execute(name: str, key: str) -> None:
+    """Run one sync now, in this thread. Unknown controllers are ignored (an old message)."""
+    _load()
+    fn = CONTROLLERS.get(name)
+    if fn is None:
+        log.warning("no controller %r (key %s)", name, key)
+        return
+    fn(key)
+
+
+def resync_all() -> None:
+    """Every full pass, then nothing else: the passes enqueue what they cannot finish."""
+    _load()
+    for name, fn in FULL_SYNCS.items():
+        try:
+            fn()
+        except Exception:  # noqa: BLE001 - one controller's failure must not stop the others
+            log.exception("full sync %s failed", name)
+
+
+# --- backends ---------------------------------------------------------------------------------
+
+
+class Backend(Protocol):
+    def submit(self, name: str, key: str, delay: float = 0.0) -> None: ...
+
+
+class ManualBackend:
+    """Keys wait until :meth:`drain`; for tests that want to step the control plane."""
+
+    def __init__(self) -> None:
+        self.pending: list[tuple[float, int, str, str]] = []
+        self.keys: set[Key] = set()
+        self._seq = itertools.count()
+
+    def submit(self, name: str, key: str, delay: float = 0.0) -> None:
+        if (name, key) in self.keys:
+            return
+        self.keys.add((name, key))
+        heapq.heappush(self.pending, (time.monotonic() + delay, next(self._seq), name, key))
+
+    def drain(self, *, max_steps: int = 10000, include_delayed: bool = True) -> int:
+        """Run queued syncs (and what they queue) until none is due; returns how many ran."""
+        steps = 0
+        while self.pending and steps < max_steps:
+            due, _, name, key = self.pending[0]
+            if due > time.monotonic() and not include_delayed:
+                break
+            heapq.heappop(self.pending)
+            self.keys.discard((name, key))
+            execute(name, key)
+            steps += 1
+        return steps
+
+
+class LocalBackend:
+    """One background thread in this process (the embedded mode)."""
+
+    def __init__(self) -> None:
+        self._heap: list[tuple[float, int, str, str]] = []
+        self._queued: dict[Key, float] = {}
+        self._cv = threading.Condition()
+        self._seq = itertools.count()
+        self._thread: threading.Thread | None = None
+        self._next_resync = time.monotonic() + settings.PORTOLAN_RESYNC_SECONDS
+        self.busy = False
+
+    def submit(self, name: str, key: str, delay: float = 0.0) -> None:
+        due = time.monotonic() + delay
+        with self._cv:
+            known = self._queued.get((name, key))
+            if known is not None and known <= due:
+                return
+            self._queued[(name, key)] = due
+            heapq.heappush(self._heap, (due, next(self._seq), name, key))
+            self._start()
+            self._cv.notify()
+
+    def _start(self) -> None:
+        if self._thread is None or not self._thread.is_alive():
+            self._thread = threading.Thread(
+                target=self._run, name="portolan-controllers", daemon=True
+            )
+            self._thread.start()
+
+    def idle(self) -> bool:
+        with self._cv:
+            now = time.monotonic()
+            return not self.busy and not any(due <= now for due, *_ in self._heap)
+
+    def _run(self) -> None:
+        while True:
+            with self._cv:
+                while True:
+                    now = time.monotonic()
+                    if now >= self._next_resync:
+                        self._next_resync = now + settings.PORTOLAN_RESYNC_SECONDS
+                        job: tuple[str, str] | None = ("", "")
+                        break
+                    if self._heap and self._heap[0][0] <= now:
+                        due, _, name, key = heapq.heappop(self._heap)
+                        if self._queued.get((name, key)) != due:
+                            continue  # superseded by an earlier submission
+                        del self._queued[(name, key)]
+                        job = (name, key)
+                        break
+                    wait = min(
+                        (self._heap[0][0] if self._heap else now + 3600) - now,
+                        self._next_resync - now,
+                    )
+                    self._cv.wait(timeout=max(wait, 0.001))
+                self.busy = True
+            try:
+                close_old_connections()
+                if job == ("", ""):
+                    resync_all()
+                else:
+                    _run_with_retry(*job, resubmit=self.submit)
+            finally:
+                self.busy = False
+                close_old_connections()
+
+
+def _run_with_retry(name: str, key: str, *, resubmit: Callable[[str, str, float], None]) -> None:
+    try:
+        execute(name, key)
+    except OperationalError:
+        log.warning("sync %s %s hit a database error; retrying", name, key, exc_info=True)
+        resubmit(name, key, 0.5)
+    except Exception:  # noqa: BLE001 - the next resync repairs; never kill the loop
+        log.exception("sync %s %s failed", name, key)
+
+
+class CeleryBackend:
+    """Distributed mode: Celery on Redis, de-duplicated and single-flight per key."""
+
+    PENDING_TTL = 300  # a marker outlives a lost message by at most this; resync repairs the rest
+    LOCK_TTL_MS = 60_000
+
+    def __init__(self) -> None:
+        import redis
+
+        self.redis = redis.Redis.from_url(settings.REDIS_URL)
+
+    @staticmethod
+    def _pending(name: str, key: str) -> str:
+        return f"portolan:pending:{name}:{key}"
+
+    def submit(self, name: str, key: str, delay: float = 0.0) -> None:
+        from cluster.tasks import reconcile
+
+        if not self.redis.set(self._pending(name, key), b"1", nx=True, ex=self.PENDING_TTL):
+            return  # already queued; the queued sync will see this change
+        try:
+            reconcile.apply_async((name, key), countdown=delay or None)
+        except Exception:
+            self.redis.delete(self._pending(name, key))
+            raise
+
+    def run(self, name: str, key: str) -> None:
+        """Worker side of ``reconcile``."""
+        self.redis.delete(self._pending(name, key))
+        lock = f"portolan:lock:{name}:{key}"
+        token = uuid.uuid4().hex.encode()
+        if not self.redis.set(lock, token, nx=True, px=self.LOCK_TTL_MS):
+            self.submit(name, key, 0.05)  # someone is syncing this key: run again after them
+            return
+        try:
+            _run_with_retry(name, key, resubmit=self.submit)
+        finally:
+            # Release only our own lock (it may have expired and been taken).
+            self.redis.eval(
+                "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end",
+                1,
+                lock,
+                token,
+            )
+
+
+_backend: Backend | None = None
+_backend_lock = threading.Lock()
+
+
+def backend() -> Backend:
+    global _backend
+    with _backend_lock:
+        if _backend is None:
+            _backend = CeleryBackend() if settings.DISTRIBUTED else LocalBackend()
+        return _backend
+
+
+def set_backend(b: Backend | None) -> Backend | None:
+    """Swap the backend (tests); returns the previous one."""
+    global _backend
+    with _backend_lock:
+        previous, _backend = _backend, b
+        return previous
+
+
+def submit(keys: Iterable[Key], delay: float = 0.0) -> None:
+    b = backend()
+    for name, key in keys:
+        try:
+            b.submit(name, key, delay)
+        except Exception:  # noqa: BLE001 - a lost key is repaired by the resync
+            log.exception("could not queue %s %s", name, key)
+
+
+def enqueue(name: str, key: str, delay: float = 0.0) -> None:
+    submit([(name, key)], delay)
+
+
+def on_commit(committed: object) -> None:
+    """The after-commit listener: route events to keys and queue them."""
+    from cluster.controllers.routing import keys_for
+
+    if not settings.PORTOLAN_CONTROLLERS:
+        return
+    submit(keys_for(committed))
