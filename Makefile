@@ -12,8 +12,10 @@ REDIS_URL_TEST ?= redis://127.0.0.1:6379/0
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	@# (this machine's pip configuration names local package folders that may be absent;
+	@#  its "Location … is ignored" notices are filtered out)
+	@set -o pipefail; $(PY) -m pip install -q --upgrade pip 2>&1 | { grep -v "^WARNING: Location" || true; }
+	@set -o pipefail; $(PY) -m pip install -q -e '.[dev]' 2>&1 | { grep -v -e "^WARNING: Location" || true; }
 	@touch $@
 
 setup: $(VENV)/.installed

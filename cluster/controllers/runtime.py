@@ -7,8 +7,10 @@ its events to keys (``cluster.controllers.routing``) and submits each to the bac
   is not queued twice (a Redis marker, cleared when a worker picks the key up, so changes made
   during a sync queue it again); a per-key Redis lock keeps two workers off one key (the loser
   re-queues itself shortly after).
-* **Local** (embedded mode): a thread in the web process with a de-duplicating, delay-aware
-  queue; one thread, so one key is never synced twice at once.
+* **Local** (embedded mode): a thread in the server process (``start_local``) with a
+  de-duplicating, delay-aware queue; one thread, so one key is never synced twice at once.
+  Other embedded processes (``manage.py apply``) queue nothing: the server's resync picks up
+  their writes.
 * **Manual** (tests): keys collect until :func:`drain` runs them.
 
 Every sync is level-triggered and idempotent, so a lost or duplicated message is harmless; the
@@ -126,8 +128,14 @@ class LocalBackend:
         self._cv = threading.Condition()
         self._seq = itertools.count()
         self._thread: threading.Thread | None = None
-        self._next_resync = time.monotonic() + settings.PORTOLAN_RESYNC_SECONDS
+        # The first thing the thread does is a full pass: whatever happened while no server
+        # ran (``manage.py apply``, a restart) is reconciled at start-up.
+        self._next_resync = time.monotonic()
         self.busy = False
+
+    def start(self) -> None:
+        with self._cv:
+            self._start()
 
     def submit(self, name: str, key: str, delay: float = 0.0) -> None:
         due = time.monotonic() + delay
@@ -241,6 +249,14 @@ class CeleryBackend:
             )
 
 
+class NullBackend:
+    """Embedded mode outside the server (``manage.py apply``, ``demo``): nobody here runs
+    controllers; the server's start-up and periodic resync reconcile what these wrote."""
+
+    def submit(self, name: str, key: str, delay: float = 0.0) -> None:
+        return None
+
+
 _backend: Backend | None = None
 _backend_lock = threading.Lock()
 
@@ -249,8 +265,20 @@ def backend() -> Backend:
     global _backend
     with _backend_lock:
         if _backend is None:
-            _backend = CeleryBackend() if settings.DISTRIBUTED else LocalBackend()
+            _backend = CeleryBackend() if settings.DISTRIBUTED else NullBackend()
         return _backend
+
+
+def start_local() -> LocalBackend:
+    """Run the controllers in this process (the embedded server): a start-up resync, then
+    every committed change and the periodic resync."""
+    global _backend
+    with _backend_lock:
+        if not isinstance(_backend, LocalBackend):
+            _backend = LocalBackend()
+        local = _backend
+    local.start()
+    return local
 
 
 def set_backend(b: Backend | None) -> Backend | None:

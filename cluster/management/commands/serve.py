@@ -57,6 +57,11 @@ class Command(BaseCommand):
             "(then: curl -H 'Authorization: Bearer TOKEN' " + url + "/api/v1/services)\n"
             "  log in:   .venv/bin/python manage.py createsuperuser, then open " + url + "/login"
         )
+        if not settings.DISTRIBUTED and settings.PORTOLAN_CONTROLLERS and opts["workers"] == 1:
+            from cluster.controllers import runtime
+
+            runtime.start_local()
+            self.stdout.write("  controllers: running in this process")
         self.stdout.flush()
         uvicorn.run(
             "dashboard.asgi:application", host=host, port=port, log_level="warning", lifespan="off"
