@@ -65,7 +65,7 @@ def test_skipped_kinds_are_named(cluster):
         "poddisruptionbudget.policy/cockroachdb-budget skipped: "
         "PodDisruptionBudget/cockroachdb-budget (kind not supported by Portolan)"
     ) in out
-    assert "statefulset.apps/cockroachdb created (stored, not simulated)" in out
+    assert "statefulset.apps/cockroachdb created" in out
 
 
 def test_invalid_documents_go_to_stderr_and_exit_non_zero(cluster):

@@ -131,12 +131,12 @@ def test_real_manifest_imports_with_expected_topology(cluster, manifest):
         assert stored("Namespace", "", ns) is not None
 
 
-def test_not_simulated_kinds_are_stored_and_reported_as_such(cluster):
+def test_statefulsets_are_simulated_and_reported_as_such(cluster):
     report = apply_file(MANIFESTS / "cockroachdb-statefulset.yaml")
     sts = next(o for o in report.items if o.kind == "StatefulSet")
     assert sts.result == "created"
-    assert sts.simulated is False
-    assert sts.line == "statefulset.apps/cockroachdb created (stored, not simulated)"
+    assert sts.simulated is True
+    assert sts.line == "statefulset.apps/cockroachdb created"
     svc = next(o for o in report.items if o.kind == "Service")
     assert svc.simulated is True
     assert svc.line == "service/cockroachdb-public created"

@@ -41,7 +41,12 @@ def endpoint_address(pod: Obj, service: Obj) -> Obj | None:
     addr: Obj = {"ip": ip}
     if should_set_hostname(pod, service):
         addr["hostname"] = pod["spec"]["hostname"]
-    addr["nodeName"] = (pod.get("spec") or {}).get("nodeName") or ""
+    # Upstream always sets the pointer, even to "" — which ``ValidateEndpoints`` then rejects
+    # (an IP without a node only happens to pods staged through ``/status`` here), so an
+    # empty node name is left out instead of failing the whole sync.
+    node = (pod.get("spec") or {}).get("nodeName") or ""
+    if node:
+        addr["nodeName"] = node
     addr["targetRef"] = target_ref(pod)
     return addr
 
@@ -198,3 +203,81 @@ def desired_endpoints(service: Obj, pods: Iterable[Obj]) -> Obj:
     if annotations:
         out_meta["annotations"] = annotations
     return {"kind": "Endpoints", "apiVersion": "v1", "metadata": out_meta, "subsets": subsets}
+
+
+# --- comparing with what is stored ------------------------------------------------------------
+
+Canonical = tuple[Any, ...]
+
+
+def _canonical_address(addr: Obj) -> tuple[Any, ...]:
+    ref = addr.get("targetRef")
+    ref_items = (
+        None
+        if ref is None
+        else tuple(sorted((k, str(v)) for k, v in ref.items() if k != "resourceVersion"))
+    )
+    return (
+        addr.get("ip", ""),
+        ref is not None,
+        (ref or {}).get("uid", ""),
+        addr.get("hostname") or "",
+        "nodeName" in addr and addr["nodeName"] is not None,
+        addr.get("nodeName") or "",
+        ref_items or (),
+    )
+
+
+def canonical_subsets(subsets: Iterable[Obj] | None) -> Canonical:
+    """Subsets as an order-free value: a sorted tuple of (ports, ready, not ready), where the
+    order of subsets and of ports carries no meaning and ``targetRef.resourceVersion`` is
+    ignored (``endpointSubsetsEqualIgnoreResourceVersion``)."""
+    out = []
+    for subset in subsets or []:
+        ports = tuple(
+            sorted(
+                (
+                    p.get("name") or "",
+                    p.get("port") or 0,
+                    p.get("protocol") or "TCP",
+                    p.get("appProtocol") or "",
+                )
+                for p in subset.get("ports") or []
+            )
+        )
+        ready = tuple(sorted(_canonical_address(a) for a in subset.get("addresses") or []))
+        not_ready = tuple(
+            sorted(_canonical_address(a) for a in subset.get("notReadyAddresses") or [])
+        )
+        out.append((ports, ready, not_ready))
+    return tuple(sorted(out))
+
+
+def canonical(endpoints: Obj) -> Canonical:
+    """What the controller owns in an Endpoints object, as a comparable value: labels, the
+    over-capacity annotation and the subsets (order-free)."""
+    meta = endpoints.get("metadata") or {}
+    return (
+        tuple(sorted((meta.get("labels") or {}).items())),
+        (meta.get("annotations") or {}).get(OVER_CAPACITY),
+        canonical_subsets(endpoints.get("subsets")),
+    )
+
+
+def endpoints_update(desired: Obj, current: Obj | None) -> Obj | None:
+    """The object to write so that ``current`` becomes ``desired``, or None when nothing the
+    controller owns differs (``syncService``'s no-op check). An update keeps what the
+    controller does not own (other annotations, owner references, finalizers)."""
+    if current is None:
+        return desired
+    if canonical(current) == canonical(desired):
+        return None
+    meta = current["metadata"]
+    annotations = {k: v for k, v in (meta.get("annotations") or {}).items() if k != OVER_CAPACITY}
+    annotations.update(desired["metadata"].get("annotations") or {})
+    new_meta = dict(meta, labels=dict(desired["metadata"].get("labels") or {}))
+    new_meta["annotations"] = annotations
+    for key in ("labels", "annotations"):
+        if not new_meta[key]:
+            del new_meta[key]
+    return dict(current, metadata=new_meta, subsets=desired["subsets"])

@@ -6,7 +6,7 @@ create, update and delete. Deterministic and free of I/O."""
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +33,8 @@ PortSet = tuple[tuple[str, int, str, str], ...]
 
 
 def canonical_ip(ip: str) -> str:
+    if ":" not in ip and not any(len(p) > 1 and p[0] == "0" for p in ip.split(".")):
+        return ip  # dotted IPv4 without leading zeros is already canonical
     try:
         return str(ipaddress.ip_address(ip))
     except ValueError:
@@ -132,16 +134,24 @@ def endpoint_key(ep: Obj) -> tuple[str, str]:
 
 
 def desired_endpoints(
-    service: Obj, pods: Iterable[Obj], zones: Mapping[str, str]
+    service: Obj,
+    pods: Iterable[Obj],
+    zones: Mapping[str, str],
+    nodes: Collection[str] | None = None,
 ) -> dict[str, dict[PortSet, dict[tuple[str, str], Obj]]]:
-    """address type → port set → endpoint key → endpoint."""
+    """address type → port set → endpoint key → endpoint. With ``nodes`` (the names of the
+    Nodes that exist), a pod whose node is unknown is skipped unless the Service publishes
+    not-ready addresses (``reconcileByAddressType``)."""
     out: dict[str, dict[PortSet, dict[tuple[str, str], Obj]]] = {
         t: {} for t in address_types(service)
     }
+    publish = bool((service.get("spec") or {}).get("publishNotReadyAddresses"))
     pods = [
         p
         for p in pods
-        if selects(service, p) and should_pod_be_in_endpoints(p, include_terminating=True)
+        if selects(service, p)
+        and should_pod_be_in_endpoints(p, include_terminating=True)
+        and (nodes is None or publish or ((p.get("spec") or {}).get("nodeName") or "") in nodes)
     ]
     for family in out:
         for pod in pods:
@@ -198,6 +208,7 @@ def reconcile(
     existing: Iterable[Obj],
     *,
     zones: Mapping[str, str] | None = None,
+    nodes: Collection[str] | None = None,
     max_per_slice: int = MAX_ENDPOINTS_PER_SLICE,
 ) -> Plan:
     """``reconcileByAddressType``: keep endpoints where they are, fill slices with room before
@@ -205,7 +216,7 @@ def reconcile(
     (``endpoints: []``, ``ports: []``) per address type when nothing matches."""
     zones = zones or {}
     plan = Plan()
-    desired = desired_endpoints(service, list(pods), zones)
+    desired = desired_endpoints(service, list(pods), zones, nodes)
     labels = slice_labels(service)
     by_family: dict[str, list[Obj]] = {}
     for s in existing:
@@ -270,7 +281,31 @@ def reconcile(
                 plan.delete.append(s)
             elif changed:
                 plan.update.append(_with(s, _sorted(eps), key, labels))
+    _reuse_deleted(plan)
     return plan
+
+
+def _reuse_deleted(plan: Plan) -> None:
+    """``finalize``: rather than create a slice and delete another of the same address type,
+    update the one that would be deleted into the one that would be created."""
+    kept_deletes = []
+    for old in plan.delete:
+        match = next(
+            (
+                i
+                for i in range(len(plan.create) - 1, -1, -1)
+                if plan.create[i]["addressType"] == old.get("addressType", "IPv4")
+            ),
+            None,
+        )
+        if match is None:
+            kept_deletes.append(old)
+            continue
+        new = plan.create.pop(match)
+        plan.update.append(
+            _with(old, new["endpoints"], ports_key(new["ports"]), new["metadata"]["labels"])
+        )
+    plan.delete = kept_deletes
 
 
 def _with(slice_obj: Obj, endpoints: list[Obj], ports: PortSet, labels: dict[str, str]) -> Obj:

@@ -73,6 +73,8 @@ def find_port(pod: Obj, service_port: Obj) -> int | None:
 
 
 def ip_family(ip: str) -> str:
+    if "." in ip and ":" not in ip:
+        return "IPv4"  # the common case, without parsing
     try:
         return "IPv6" if ipaddress.ip_address(ip).version == 6 else "IPv4"
     except ValueError:

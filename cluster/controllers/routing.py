@@ -97,6 +97,9 @@ def keys_for_event(event: Event) -> set[Key]:
             keys.add((OWNER_CONTROLLERS[owner[0]], f"{ns}/{owner[1]}"))
     elif kind == "Node":
         keys.add((NODE, key))
+    elif kind == "Endpoints" and event.type == "DELETED":
+        # ``onEndpointsDelete``: a deleted Endpoints object of a managed Service comes back.
+        keys.add((ENDPOINTS, key))
     elif kind == "EndpointSlice":
         service = _labels(obj).get("kubernetes.io/service-name")
         managed = _labels(obj).get("endpointslice.kubernetes.io/managed-by")

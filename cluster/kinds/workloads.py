@@ -158,7 +158,6 @@ STATEFULSETS = register(
         categories=("all",),
         subresources=("status", "scale"),
         tracks_generation=True,
-        simulated=False,
         name_validator=is_dns1123_label,
     )
 )
@@ -176,7 +175,6 @@ DAEMONSETS = register(
         categories=("all",),
         subresources=("status",),
         tracks_generation=True,
-        simulated=False,
     )
 )
 JOBS = register(
@@ -196,6 +194,5 @@ JOBS = register(
         categories=("all",),
         subresources=("status",),
         tracks_generation=True,
-        simulated=False,
     )
 )
