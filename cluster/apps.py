@@ -7,8 +7,10 @@ class ClusterConfig(AppConfig):
     verbose_name = "Simulated cluster"
 
     def ready(self) -> None:
-        from cluster import events
+        from cluster import events, live
         from cluster.controllers import runtime
 
-        # Reconcile keys reach the controllers only after a write commits.
+        # Reconcile keys reach the controllers, and changes the live feed, only after a write
+        # commits.
         events.add_listener(runtime.on_commit)
+        events.add_listener(live.broadcast)

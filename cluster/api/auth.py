@@ -151,6 +151,46 @@ def principal_for(request: Any) -> Principal:
     return Principal("system:anonymous", (), False)
 
 
+BEARER_PROTOCOL_PREFIX = "base64url.bearer.authorization.k8s.io."
+
+
+def principal_for_scope(scope: dict[str, Any]) -> Principal | None:
+    """A WebSocket's principal, as for HTTP: a bearer token (``Authorization`` header, or the
+    Kubernetes-style ``base64url.bearer.authorization.k8s.io.<token>`` subprotocol that
+    browsers can send), else the session user, else anonymous. None: a token was given and
+    is not valid."""
+    import base64
+
+    raw = None
+    for name, value in scope.get("headers") or []:
+        if name == b"authorization":
+            parts = value.decode("latin-1").split(None, 1)
+            if len(parts) == 2 and parts[0].lower() == "bearer":
+                raw = parts[1].strip()
+            else:
+                return None
+    for proto in scope.get("subprotocols") or []:
+        if proto.startswith(BEARER_PROTOCOL_PREFIX):
+            encoded = proto[len(BEARER_PROTOCOL_PREFIX) :]
+            try:
+                raw = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode()
+            except (ValueError, UnicodeDecodeError):
+                return None
+
+    class _Req:
+        user = scope.get("user")
+        auth = None
+
+    request = _Req()
+    if raw is not None:
+        token = lookup_token(hash_token(raw))
+        if token is None or not token.grant.user.is_active:
+            return None
+        request.user = token.grant.user
+        request.auth = token
+    return principal_for(request)
+
+
 def authorize(
     request: Any,
     verb: str,

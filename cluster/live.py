@@ -1,0 +1,162 @@
+"""The live feed's server side: after-commit broadcast, snapshot and catch-up reads.
+
+The channel layer is at-most-once (channels_redis drops over capacity, a process may die
+between commit and send), so it is only a fast path: every broadcast names the revision range
+it covers (``after`` < revision ≤ ``last``). A consumer that sees a batch start anywhere but
+where it stands reads what it missed from the change log, the source of truth. Revisions are
+contiguous across committed transactions (one lock, commit order = revision order), so a gap is
+always detectable.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from cluster.events import Committed, Event
+
+log = logging.getLogger("portolan.live")
+
+GROUP = "portolan.changes"
+MESSAGE_TYPE = "cluster.changes"
+# Bigger transactions (a bulk seed) are announced without their events; consumers read them.
+INLINE_EVENTS_MAX = 500
+CATCH_UP_PAGE = 1000
+
+# Kinds the live view shows. Endpoints and EndpointSlices drive the port chains.
+LIVE_KINDS = (
+    "Namespace",
+    "Node",
+    "Pod",
+    "Service",
+    "Endpoints",
+    "EndpointSlice",
+    "Deployment",
+    "ReplicaSet",
+    "StatefulSet",
+    "DaemonSet",
+    "Job",
+)
+CLUSTER_SCOPED = ("Node", "Namespace")
+
+Obj = dict[str, Any]
+
+
+def broadcast(committed: Committed) -> None:
+    """The after-commit listener: announce the transaction's revision range to every consumer."""
+    events = [e for e in committed.events]
+    if not events:
+        return
+    message: dict[str, Any] = {
+        "type": MESSAGE_TYPE,
+        "after": events[0].revision - 1,
+        "last": events[-1].revision,
+        "events": [_wire(e) for e in events] if len(events) <= INLINE_EVENTS_MAX else None,
+    }
+    try:
+        from asgiref.sync import async_to_sync
+        from channels.layers import get_channel_layer
+
+        layer = get_channel_layer()
+        if layer is not None:
+            async_to_sync(layer.group_send)(GROUP, message)
+    except Exception:  # noqa: BLE001 - consumers catch up from the change log
+        log.warning(
+            "live broadcast of %s..%s failed", message["after"], message["last"], exc_info=True
+        )
+
+
+def _wire(e: Event) -> Obj:
+    return {
+        "revision": e.revision,
+        "type": e.type,
+        "kind": e.kind,
+        "namespace": e.namespace,
+        "object": e.object,
+    }
+
+
+def visible(kind: str, namespace: str, name: str, namespaces: set[str] | None) -> bool:
+    """What a principal whose visible namespaces are ``namespaces`` (None: all) may see."""
+    if kind not in LIVE_KINDS:
+        return False
+    if namespaces is None:
+        return True
+    if kind == "Node":
+        return True
+    if kind == "Namespace":
+        return name in namespaces
+    return namespace in namespaces
+
+
+def filter_events(events: Iterable[Obj], namespaces: set[str] | None) -> list[Obj]:
+    out = []
+    for e in events:
+        meta = e["object"]["metadata"]
+        if visible(e["kind"], e.get("namespace", ""), meta.get("name", ""), namespaces):
+            out.append({"revision": e["revision"], "type": e["type"], "object": e["object"]})
+    return out
+
+
+def current_revision() -> int:
+    from cluster.selectors import current_revision as rev
+
+    return rev()
+
+
+def oldest_retained() -> int | None:
+    """The first revision the change log still holds (None: empty log)."""
+    from cluster.models import ChangeEvent
+
+    return ChangeEvent.objects.order_by("revision").values_list("revision", flat=True).first()
+
+
+def can_resume(since: int) -> bool:
+    """Whether every event after ``since`` is still in the change log."""
+    if since < 0 or since > current_revision():
+        return False
+    oldest = oldest_retained()
+    return oldest is None or since >= oldest - 1
+
+
+def read_events(
+    after: int, namespaces: set[str] | None, limit: int = CATCH_UP_PAGE
+) -> tuple[list[Obj], int]:
+    """Up to ``limit`` change-log events after ``after`` (filtered for the principal) and the
+    revision reached (the last one read, visible or not)."""
+    from cluster.models import ChangeEvent
+
+    rows = list(
+        ChangeEvent.objects.filter(revision__gt=after)
+        .order_by("revision")
+        .values_list("revision", "type", "kind", "namespace", "object")[:limit]
+    )
+    if not rows:
+        return [], after
+    events = [
+        {"revision": r, "type": t, "kind": k, "namespace": ns, "object": obj}
+        for r, t, k, ns, obj in rows
+    ]
+    return filter_events(events, namespaces), rows[-1][0]
+
+
+def snapshot(namespaces: set[str] | None) -> tuple[int, list[Obj]]:
+    """Every visible object, and the revision the snapshot is current at."""
+    from cluster.kinds import by_kind
+    from cluster.selectors import consistent_read
+    from cluster.selectors import current_revision as rev
+
+    objects: list[Obj] = []
+    with consistent_read():
+        revision = rev()
+        for kind_name in LIVE_KINDS:
+            kind = by_kind(kind_name)
+            assert kind is not None
+            qs = kind.model.objects.all().order_by("namespace", "name")
+            if namespaces is not None and kind_name not in CLUSTER_SCOPED:
+                qs = qs.filter(namespace__in=sorted(namespaces))
+            if namespaces is not None and kind_name == "Namespace":
+                qs = qs.filter(name__in=sorted(namespaces))
+            objects.extend(kind.to_k8s(inst) for inst in qs)
+    return revision, objects

@@ -1,0 +1,112 @@
+"""The live topology feed: one WebSocket per browser.
+
+Protocol (JSON messages, server → client):
+
+* ``{"type": "snapshot", "revision": R, "objects": [...]}`` — every object the user may see;
+* ``{"type": "events", "revision": R, "events": [{"revision", "type", "object"}, ...]}`` —
+  changes after the previous message, in revision order;
+* ``{"type": "error", "code": 401|403, "message": …}`` before closing.
+
+``R`` is where the client now stands; it reconnects with ``?since=R`` and gets the missed
+events replayed from the change log, or a fresh snapshot (same path as start-up) when that
+history is gone. Thin by design: auth, then ``cluster.live`` does the reading.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from cluster import live
+from cluster.api.auth import BEARER_PROTOCOL_PREFIX, principal_for_scope
+
+IDLE_CHECK_SECONDS = 1.0  # a lost broadcast costs a client at most this long
+
+
+class TopologyConsumer(AsyncJsonWebsocketConsumer):
+    namespaces: set[str] | None
+    last: int
+
+    async def connect(self) -> None:
+        principal = await database_sync_to_async(principal_for_scope)(self.scope)
+        subprotocol = next(
+            (
+                p
+                for p in self.scope.get("subprotocols") or []
+                if not p.startswith(BEARER_PROTOCOL_PREFIX)
+            ),
+            None,
+        )
+        await self.accept(subprotocol)
+        if principal is None or (not principal.grants and not principal.authenticated):
+            await self.send_json({"type": "error", "code": 401, "message": "Unauthorized"})
+            await self.close(code=4401)
+            return
+        self.namespaces = principal.visible_namespaces()
+        self.lock = asyncio.Lock()
+        await self.channel_layer.group_add(live.GROUP, self.channel_name)
+        since = self._since()
+        async with self.lock:
+            if since is not None and await database_sync_to_async(live.can_resume)(since):
+                self.last = since
+                await self._catch_up()
+            else:
+                revision, objects = await database_sync_to_async(live.snapshot)(self.namespaces)
+                self.last = revision
+                await self.send_json({"type": "snapshot", "revision": revision, "objects": objects})
+        self.ticker = asyncio.ensure_future(self._tick())
+
+    def _since(self) -> int | None:
+        query = parse_qs((self.scope.get("query_string") or b"").decode())
+        try:
+            return int(query["since"][0])
+        except (KeyError, ValueError, IndexError):
+            return None
+
+    async def disconnect(self, code: int) -> None:
+        ticker = getattr(self, "ticker", None)
+        if ticker is not None:
+            ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await ticker
+        await self.channel_layer.group_discard(live.GROUP, self.channel_name)
+
+    async def cluster_changes(self, message: dict[str, Any]) -> None:
+        """A committed transaction's events (or just its range, for big ones)."""
+        async with self.lock:
+            if message["last"] <= self.last:
+                return  # already delivered (e.g. read during a catch-up)
+            if message["after"] == self.last and message["events"] is not None:
+                events = live.filter_events(message["events"], self.namespaces)
+                self.last = message["last"]
+                if events:
+                    await self.send_json(
+                        {"type": "events", "revision": self.last, "events": events}
+                    )
+                return
+            await self._catch_up()  # a gap: a lost or reordered broadcast
+
+    async def _catch_up(self) -> None:
+        while True:
+            events, reached = await database_sync_to_async(live.read_events)(
+                self.last, self.namespaces
+            )
+            if reached == self.last:
+                return
+            self.last = reached
+            if events:
+                await self.send_json({"type": "events", "revision": self.last, "events": events})
+
+    async def _tick(self) -> None:
+        """If the last broadcast of a burst was lost, nothing else would wake us: look."""
+        while True:
+            await asyncio.sleep(IDLE_CHECK_SECONDS)
+            current = await database_sync_to_async(live.current_revision)()
+            if current > self.last:
+                async with self.lock:
+                    await self._catch_up()
