@@ -10,6 +10,7 @@ always detectable.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -56,15 +57,43 @@ def broadcast(committed: Committed) -> None:
     }
     try:
         from asgiref.sync import async_to_sync
-        from channels.layers import get_channel_layer
+        from channels.layers import InMemoryChannelLayer, get_channel_layer
 
         layer = get_channel_layer()
-        if layer is not None:
+        if layer is None:
+            return
+        loop = _server_loop
+        if (
+            isinstance(layer, InMemoryChannelLayer)
+            and loop is not None
+            and loop.is_running()
+            and not _in_loop(loop)
+        ):
+            # The in-memory layer's queues belong to the server's event loop; a write from the
+            # embedded controller thread must hand the send to that loop.
+            asyncio.run_coroutine_threadsafe(layer.group_send(GROUP, message), loop)
+        else:
             async_to_sync(layer.group_send)(GROUP, message)
     except Exception:  # noqa: BLE001 - consumers catch up from the change log
         log.warning(
             "live broadcast of %s..%s failed", message["after"], message["last"], exc_info=True
         )
+
+
+_server_loop: asyncio.AbstractEventLoop | None = None
+
+
+def register_server_loop(loop: asyncio.AbstractEventLoop) -> None:
+    """Called by consumers: the event loop that owns the in-memory channel layer's queues."""
+    global _server_loop
+    _server_loop = loop
+
+
+def _in_loop(loop: asyncio.AbstractEventLoop) -> bool:
+    try:
+        return asyncio.get_running_loop() is loop
+    except RuntimeError:
+        return False
 
 
 def _wire(e: Event) -> Obj:

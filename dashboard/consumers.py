@@ -33,6 +33,7 @@ class TopologyConsumer(AsyncJsonWebsocketConsumer):
     last: int
 
     async def connect(self) -> None:
+        live.register_server_loop(asyncio.get_running_loop())
         principal = await database_sync_to_async(principal_for_scope)(self.scope)
         subprotocol = next(
             (
