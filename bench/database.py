@@ -100,3 +100,9 @@ def prepare_template(server: Server) -> None:
 
 def fresh(server: Server) -> None:
     recreate(server, BENCH_DB, template=TEMPLATE_DB)
+
+
+def exists(server: Server, name: str) -> bool:
+    with server.admin() as conn:
+        row = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+    return row is not None

@@ -33,9 +33,13 @@ def node_body(i: int) -> dict:
         "metadata": {
             "name": name,
             "labels": {
+                # The kubelet still applies the legacy beta OS/arch labels next to the GA
+                # ones (k8s.io/api core/v1 well_known_labels.go); sock-shop selects on them.
+                "beta.kubernetes.io/arch": "amd64",
+                "beta.kubernetes.io/os": "linux",
+                "kubernetes.io/arch": "amd64",
                 "kubernetes.io/hostname": name,
                 "kubernetes.io/os": "linux",
-                "kubernetes.io/arch": "amd64",
                 "topology.kubernetes.io/zone": ZONES[i % len(ZONES)],
             },
         },

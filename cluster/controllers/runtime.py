@@ -22,6 +22,8 @@ from __future__ import annotations
 import heapq
 import itertools
 import logging
+import math
+import os
 import threading
 import time
 import uuid
@@ -203,16 +205,62 @@ def _run_with_retry(name: str, key: str, *, resubmit: Callable[[str, str, float]
         log.exception("sync %s %s failed", name, key)
 
 
+class _LockKeeper:
+    """Keeps this process's per-key locks alive while their syncs run. A lock's TTL is short,
+    so that the lock of a worker killed mid-sync frees itself within seconds; a thread renews
+    the locks held here every third of it."""
+
+    RENEW = (
+        "if redis.call('get', KEYS[1]) == ARGV[1] then "
+        "return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0"
+    )
+
+    def __init__(self, client: object, ttl_ms: int) -> None:
+        self.redis = client
+        self.ttl_ms = ttl_ms
+        self.held: dict[bytes, str] = {}
+        self._mutex = threading.Lock()
+        self._pid = 0
+
+    def hold(self, lock: str, token: bytes) -> None:
+        with self._mutex:
+            if self._pid != os.getpid():  # first lock in this process (or after a fork)
+                self._pid = os.getpid()
+                self.held.clear()
+                threading.Thread(target=self._run, name="portolan-lock-keeper", daemon=True).start()
+            self.held[token] = lock
+
+    def release(self, token: bytes) -> None:
+        with self._mutex:
+            self.held.pop(token, None)
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(self.ttl_ms / 3000)
+            with self._mutex:
+                held = list(self.held.items())
+            for token, lock in held:
+                try:
+                    self.redis.eval(self.RENEW, 1, lock, token, self.ttl_ms)  # type: ignore[attr-defined]
+                except Exception:  # noqa: BLE001 - the next round tries again
+                    log.warning("could not renew %s", lock, exc_info=True)
+
+
 class CeleryBackend:
     """Distributed mode: Celery on Redis, de-duplicated and single-flight per key."""
 
-    PENDING_TTL = 300  # a marker outlives a lost message by at most this; resync repairs the rest
-    LOCK_TTL_MS = 60_000
+    LOCK_TTL_MS = 15_000  # renewed while the sync runs (``_LockKeeper``)
 
     def __init__(self) -> None:
         import redis
 
         self.redis = redis.Redis.from_url(settings.REDIS_URL)
+        # A pending marker whose message is lost — prefetched by, or waiting for its countdown
+        # in, a worker that was killed (acks_late messages come back only after Redis's
+        # visibility timeout) — must not keep the resync from queueing its key again for
+        # longer than about one resync period.
+        self.pending_ttl = max(math.ceil(settings.PORTOLAN_RESYNC_SECONDS), 5)
+        self.keeper = _LockKeeper(self.redis, self.LOCK_TTL_MS)
 
     @staticmethod
     def _pending(name: str, key: str) -> str:
@@ -221,7 +269,7 @@ class CeleryBackend:
     def submit(self, name: str, key: str, delay: float = 0.0) -> None:
         from cluster.tasks import reconcile
 
-        if not self.redis.set(self._pending(name, key), b"1", nx=True, ex=self.PENDING_TTL):
+        if not self.redis.set(self._pending(name, key), b"1", nx=True, ex=self.pending_ttl):
             return  # already queued; the queued sync will see this change
         try:
             reconcile.apply_async((name, key), countdown=delay or None)
@@ -237,9 +285,11 @@ class CeleryBackend:
         if not self.redis.set(lock, token, nx=True, px=self.LOCK_TTL_MS):
             self.submit(name, key, 0.05)  # someone is syncing this key: run again after them
             return
+        self.keeper.hold(lock, token)
         try:
             _run_with_retry(name, key, resubmit=self.submit)
         finally:
+            self.keeper.release(token)
             # Release only our own lock (it may have expired and been taken).
             self.redis.eval(
                 "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end",

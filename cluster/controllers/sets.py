@@ -73,7 +73,26 @@ def stateful_pod(sts: Obj, index: int, revision: str) -> Obj:
     pod["spec"]["hostname"] = name
     if _spec(sts).get("serviceName"):
         pod["spec"]["subdomain"] = _spec(sts)["serviceName"]
+    _claim_volumes(sts, pod, index)
     return pod
+
+
+def _claim_volumes(sts: Obj, pod: Obj, index: int) -> None:
+    """``updateStorage``: a volume per volumeClaimTemplate, backed by the claim
+    ``<template>-<set>-<ordinal>``, replacing a template volume of the same name."""
+    claims = [
+        str((c.get("metadata") or {}).get("name") or "")
+        for c in _spec(sts).get("volumeClaimTemplates") or []
+        if isinstance(c, dict)
+    ]
+    if not claims:
+        return
+    volumes = [
+        {"name": c, "persistentVolumeClaim": {"claimName": f"{c}-{_name(sts)}-{index}"}}
+        for c in claims
+    ]
+    volumes += [v for v in pod["spec"].get("volumes") or [] if v.get("name") not in claims]
+    pod["spec"]["volumes"] = volumes
 
 
 def plan_statefulset(sts: Obj, pods: list[Obj]) -> SetPlan:

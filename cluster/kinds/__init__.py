@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from cluster.models import KubeObject
 
 from .base import Kind
@@ -39,14 +41,26 @@ def all_kinds() -> list[Kind]:
 
 
 _loaded = False
+_loading = False
+_load_lock = threading.RLock()
 
 
 def _load() -> None:
-    global _loaded
+    """Import the kind modules once. Other threads wait until every kind is registered (a
+    Celery worker's threads, the embedded server's controller thread); a lookup made while the
+    modules import (same thread) sees what is registered so far."""
+    global _loaded, _loading
     if _loaded:
         return
-    _loaded = True
-    from . import core, endpoints, pods, service, workloads  # noqa: F401  (they register)
+    with _load_lock:
+        if _loaded or _loading:
+            return
+        _loading = True
+        try:
+            from . import core, endpoints, pods, service, workloads  # noqa: F401  (they register)
+        finally:
+            _loading = False
+        _loaded = True
 
 
 __all__ = ["Kind", "all_kinds", "by_kind", "by_resource", "kind_for_model", "register"]
