@@ -38,6 +38,8 @@ class Committed:
 
     events: list[Event] = field(default_factory=list)
     keys: set[tuple[str, str]] = field(default_factory=set)  # (controller, "ns/name")
+    # The controller that wrote this ("" for users and other writers).
+    origin: str = ""
 
 
 Listener = Callable[[Committed], None]

@@ -30,7 +30,9 @@ class DryRunRollback(Exception):
 
 class Writer:
     def __init__(self) -> None:
-        self.committed = Committed()
+        from cluster.controllers.runtime import current_controller
+
+        self.committed = Committed(origin=current_controller())
         self._rows: list[ChangeEvent] = []
         self.revision = self._lock_revision()
         self.start_revision = self.revision

@@ -81,7 +81,7 @@ def keys_for_event(event: Event) -> set[Key]:
             spec = obj.get("spec") or {}
             if not spec.get("nodeName"):
                 keys.add((SCHEDULER, key))
-            else:
+            elif _kubelet_may_act(obj):
                 keys.add((KUBELET, key))
         previous = event.previous
         label_sets = [_labels(obj)]
@@ -106,6 +106,30 @@ def keys_for_event(event: Event) -> set[Key]:
         if service and managed == "endpointslice-controller.k8s.io":
             keys.add((ENDPOINTSLICES, f"{ns}/{service}"))
     return keys
+
+
+def _kubelet_may_act(pod: Obj) -> bool:
+    """The kubelet starts pods and turns its own not-ready states Ready (its timers re-queue
+    themselves); a running, ready pod is nothing for it to do."""
+    status = pod.get("status") or {}
+    if status.get("phase") in (None, "", "Pending"):
+        return True
+    ready = [c.get("status") for c in status.get("conditions") or [] if c.get("type") == "Ready"]
+    return ready != ["True"]
+
+
+def _echo(event: Event, origin: str) -> set[Key]:
+    """Keys that would only send a controller back its own write: its primary object's key
+    (a ReplicaSet's status written by the replicaset controller, a pod bound by the
+    scheduler or started by the kubelet) and, for the slice controller, its slices."""
+    if not origin:
+        return set()
+    echo = {(origin, _key(event.object))}
+    if event.kind == "EndpointSlice" and origin == ENDPOINTSLICES:
+        service = _labels(event.object).get("kubernetes.io/service-name")
+        if service:
+            echo.add((ENDPOINTSLICES, f"{event.namespace}/{service}"))
+    return echo
 
 
 def _endpoint_relevant(event: Event) -> bool:
@@ -141,5 +165,5 @@ def _endpoint_relevant(event: Event) -> bool:
 def keys_for(committed: Committed) -> set[Key]:
     keys = set(committed.keys)
     for event in committed.events:
-        keys |= keys_for_event(event)
+        keys |= keys_for_event(event) - _echo(event, committed.origin)
     return keys

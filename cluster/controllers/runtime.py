@@ -19,6 +19,7 @@ periodic resync (``resync_all``) repairs whatever a lost message or a killed wor
 
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 import logging
@@ -28,7 +29,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import OperationalError, close_old_connections
@@ -39,27 +40,54 @@ Key = tuple[str, str]
 SyncFn = Callable[[str], None]
 
 CONTROLLERS: dict[str, SyncFn] = {}
-FULL_SYNCS: dict[str, Callable[[], None]] = {}
+FULL_SYNCS: dict[str, Callable[..., Any]] = {}
 
 
 def controller(name: str) -> Callable[[SyncFn], SyncFn]:
-    """Register ``fn(key)`` as the sync of controller ``name``."""
+    """Register ``fn(key)`` as the sync of controller ``name``. Its writes carry ``name`` as
+    their origin (see ``current_controller``), whoever calls it."""
 
     def wrap(fn: SyncFn) -> SyncFn:
-        CONTROLLERS[name] = fn
-        return fn
+        @functools.wraps(fn)
+        def sync(key: str) -> None:
+            _as(name, fn, key)
+
+        CONTROLLERS[name] = sync
+        return sync
 
     return wrap
 
 
-def full_sync(name: str) -> Callable[[Callable[[], None]], Callable[[], None]]:
-    """Register a whole-cluster pass run by the periodic resync."""
+def full_sync(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a whole-cluster pass run by the periodic resync (writes as ``name``)."""
 
-    def wrap(fn: Callable[[], None]) -> Callable[[], None]:
-        FULL_SYNCS[name] = fn
-        return fn
+    def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(fn)
+        def sync(*args: Any, **kwargs: Any) -> Any:
+            return _as(name, fn, *args, **kwargs)
+
+        FULL_SYNCS[name] = sync
+        return sync
 
     return wrap
+
+
+_current = threading.local()
+
+
+def current_controller() -> str:
+    """The controller whose sync runs in this thread ("" outside syncs): the origin of the
+    writes it makes, so that routing does not send a controller its own echo."""
+    return getattr(_current, "name", "")
+
+
+def _as(name: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    outer = current_controller()
+    _current.name = name
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        _current.name = outer
 
 
 def _load() -> None:

@@ -30,6 +30,7 @@ from cluster.controllers.endpointslices import (
 from cluster.kinds import Kind, by_kind
 from cluster.models import Endpoints, EndpointSlice
 from cluster.objects import controlling_owner_uid
+from cluster.selectors import current_revision
 
 Step = Callable[[], object]
 
@@ -50,13 +51,18 @@ def is_managed_slice(obj: Obj) -> bool:
 
 def run(step_of: Callable[[], Step | None]) -> bool:
     """The sync pattern: decide outside a transaction; when there is something to write,
-    decide again under the revision lock and write. Returns whether anything was written."""
-    if step_of() is None:
+    decide again under the revision lock and write — unless nothing at all was committed since
+    the first decision was read (the revision under the lock is the one read before), when
+    that decision still holds. Returns whether anything was written."""
+    seen = current_revision()  # read before the state the plan is made from
+    step = step_of()
+    if step is None:
         return False
-    with writing():
-        step = step_of()
-        if step is None:
-            return False
+    with writing() as w:
+        if w.start_revision != seen:  # something committed since: decide again
+            step = step_of()
+            if step is None:
+                return False
         step()
     return True
 

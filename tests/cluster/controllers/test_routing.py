@@ -231,3 +231,56 @@ def test_readiness_flip_selector_edit_and_deletion_through_routing(cluster, plan
     plane.write(delete_service, "web")
     plane.settle()
     assert endpoints_of("web") is None and slices_of("web") == []
+
+
+# --- a controller's own writes do not come back to it -----------------------------------------
+
+
+def committed(origin, *events):
+    from cluster.events import Committed
+
+    return Committed(events=list(events), origin=origin)
+
+
+def test_slice_writes_by_the_slice_controller_do_not_requeue_it(cluster):
+    s = {
+        "metadata": {
+            "name": "web-abcde",
+            "namespace": "default",
+            "labels": {
+                "kubernetes.io/service-name": "web",
+                "endpointslice.kubernetes.io/managed-by": "endpointslice-controller.k8s.io",
+            },
+        }
+    }
+    key = (routing.ENDPOINTSLICES, "default/web")
+    assert key not in routing.keys_for(committed(routing.ENDPOINTSLICES, event("EndpointSlice", s)))
+    # Someone else changing a managed slice: the controller puts it back.
+    assert key in routing.keys_for(committed("", event("EndpointSlice", s, "MODIFIED")))
+
+
+def test_replicaset_status_written_by_its_controller_queues_only_the_deployment(cluster):
+    rs = {
+        "metadata": {
+            "name": "web-123",
+            "namespace": "default",
+            "ownerReferences": [
+                {"kind": "Deployment", "name": "web", "controller": True, "uid": "u"}
+            ],
+        }
+    }
+    keys = routing.keys_for(committed(routing.REPLICASET, event("ReplicaSet", rs, "MODIFIED")))
+    assert keys == {(routing.DEPLOYMENT, "default/web")}
+    keys = routing.keys_for(committed("", event("ReplicaSet", rs, "MODIFIED")))
+    assert keys == {(routing.DEPLOYMENT, "default/web"), (routing.REPLICASET, "default/web-123")}
+
+
+@pytest.mark.parametrize(
+    "phase, ready, wanted",
+    [("Pending", "False", True), ("Running", "False", True), ("Running", "True", False)],
+)
+def test_the_kubelet_is_queued_only_when_it_may_have_work(cluster, phase, ready, wanted):
+    p = pod("a", node="node-1", ready=ready)
+    p["status"]["phase"] = phase
+    keys = keys_for_event(event("Pod", p, "MODIFIED", previous=p))
+    assert ((routing.KUBELET, "default/a") in keys) is wanted
