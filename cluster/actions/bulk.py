@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import time
-import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,17 +24,16 @@ from django.db import connection, models
 from cluster import errors
 from cluster.actions.base import Writer, writing
 from cluster.actions.objects import (
-    SERVER_OWNED_META,
-    _raise_invalid,
     check_namespace,
     decode,
+    new_row,
+    prepare_for_create,
     run_strategy,
 )
 from cluster.events import Event
 from cluster.kinds import Kind, by_kind
 from cluster.models import ChangeEvent, KubeObject
-from cluster.objects import load_into, now
-from cluster.validation.meta import validate_object_meta
+from cluster.objects import now
 
 Obj = dict[str, Any]
 
@@ -93,9 +91,7 @@ def create_many(kind: Kind, *, namespace: str, bodies: Iterable[Any]) -> BulkRes
         rows: list[KubeObject] = []
         payloads: list[Obj] = []
         for offset, obj in enumerate(objs):
-            inst = kind.model()
-            load_into(inst, obj)
-            inst.uid = uuid.uuid4()
+            inst = new_row(kind, obj)
             inst.creation_timestamp = stamp
             inst.resource_version = first + offset
             rows.append(inst)
@@ -162,18 +158,7 @@ def _prepare(kind: Kind, obj: Obj, w: Writer) -> None:
     """What ``create_object`` does between defaulting and storing, minus the per-name lookup
     (done for the whole batch by :func:`_check_names_free`). Generated names are not offered:
     a batch names its objects."""
-    meta = obj["metadata"]
-    for key in SERVER_OWNED_META:
-        meta.pop(key, None)
-    if kind.tracks_generation:
-        meta["generation"] = 1
-    run_strategy(kind, kind.prepare_create, obj)
-    run_strategy(kind, kind.allocate_create, obj, w)
-    errs = validate_object_meta(
-        meta, namespaced=kind.namespaced, name_validator=kind.name_validator
-    )
-    errs += run_strategy(kind, kind.validate, obj)
-    _raise_invalid(kind, obj, errs)
+    prepare_for_create(kind, obj, w)
 
 
 def _check_names_free(kind: Kind, namespace: str, objs: list[Obj]) -> None:

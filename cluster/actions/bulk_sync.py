@@ -14,15 +14,21 @@ without allocation, cascades or status subresource (Endpoints, EndpointSlices).
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
 
+from cluster import errors
 from cluster.actions.base import Writer
-from cluster.actions.objects import SERVER_OWNED_META, _same, delete_object
-from cluster.errors import FieldError
+from cluster.actions.objects import (
+    SERVER_OWNED_META,
+    _same,
+    delete_object,
+    new_row,
+    prepare_for_create,
+)
+from cluster.errors import FieldError, StatusError
 from cluster.jsoncopy import json_copy
 from cluster.kinds import Kind
 from cluster.models import KubeObject
@@ -39,7 +45,7 @@ class BulkOutcome:
     created: int = 0
     updated: int = 0
     deleted: int = 0
-    invalid: list[tuple[str, list[FieldError]]] = field(default_factory=list)
+    invalid: list[tuple[str, str]] = field(default_factory=list)  # name, the Status message
 
 
 def _check(kind: Kind) -> None:
@@ -61,19 +67,12 @@ def create_all(kind: Kind, objs: list[Obj], writer: Writer, outcome: BulkOutcome
     for obj in objs:
         kind.default(obj)
         meta = obj["metadata"]
-        for key in SERVER_OWNED_META:
-            meta.pop(key, None)
-        if kind.tracks_generation:
-            meta["generation"] = 1
-        kind.prepare_create(obj)
-        kind.allocate_create(obj, writer)
-        errs = _meta_errors(kind, meta) + kind.validate(obj)
-        if errs:
-            outcome.invalid.append((f"{meta.get('namespace')}/{meta.get('name')}", errs))
+        try:
+            prepare_for_create(kind, obj, writer)
+        except StatusError as e:
+            outcome.invalid.append((f"{meta.get('namespace')}/{meta.get('name')}", e.message))
             continue
-        inst = kind.model()
-        load_into(inst, obj)
-        inst.uid = uuid.uuid4()
+        inst = new_row(kind, obj)
         inst.creation_timestamp = stamp
         inst.resource_version = writer.next_revision()
         rows.append(inst)
@@ -104,7 +103,8 @@ def update_all(
         errs = _meta_errors(kind, meta) + validate_object_meta_update(meta, old_meta)
         errs += kind.validate_update(new, old)
         if errs:
-            outcome.invalid.append((f"{inst.namespace}/{inst.name}", errs))
+            message = str(errors.invalid_object(kind.kind, inst.name, errs, kind.group))
+            outcome.invalid.append((f"{inst.namespace}/{inst.name}", message))
             continue
         if _same(new, old):
             continue

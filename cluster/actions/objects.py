@@ -146,11 +146,11 @@ def create_object(kind: Kind, *, namespace: str, body: Any, dry_run: bool = Fals
     return result
 
 
-def _create(kind: Kind, obj: Obj, w: Writer) -> Obj:
+def prepare_for_create(kind: Kind, obj: Obj, w: Writer) -> None:
+    """Everything between defaulting and storing a new object, in the apiserver's order:
+    server-owned metadata reset, ``PrepareForCreate``, allocation (``BeginCreate``), then
+    validation. Raises a StatusError; allocations roll back with the transaction."""
     meta = obj["metadata"]
-    check_namespace(kind, meta.get("namespace", ""), meta.get("name") or "")
-    if not meta.get("name") and meta.get("generateName"):
-        meta["name"] = str(meta["generateName"]) + random_suffix()
     for key in SERVER_OWNED_META:
         meta.pop(key, None)
     if kind.tracks_generation:
@@ -162,12 +162,28 @@ def _create(kind: Kind, obj: Obj, w: Writer) -> Obj:
     )
     errs += run_strategy(kind, kind.validate, obj)
     _raise_invalid(kind, obj, errs)
+
+
+def new_row(kind: Kind, obj: Obj) -> KubeObject:
+    """A row for a prepared object. A uid fixed by ``allocate_create`` (allocations record
+    their owner) is kept; client-sent uids were dropped by ``prepare_for_create``."""
+    inst = kind.model()
+    uid = obj["metadata"].get("uid")
+    if uid:
+        inst.uid = uid
+    load_into(inst, obj)
+    return inst
+
+
+def _create(kind: Kind, obj: Obj, w: Writer) -> Obj:
+    meta = obj["metadata"]
+    check_namespace(kind, meta.get("namespace", ""), meta.get("name") or "")
+    if not meta.get("name") and meta.get("generateName"):
+        meta["name"] = str(meta["generateName"]) + random_suffix()
+    prepare_for_create(kind, obj, w)
     if fetch(kind, meta.get("namespace", ""), meta["name"]) is not None:
         raise errors.already_exists(kind.plural, meta["name"], kind.group)
-    inst = kind.model()
-    if meta.get("uid"):  # fixed by allocate_create, which records its owner (client uids are gone)
-        inst.uid = meta["uid"]
-    load_into(inst, obj)
+    inst = new_row(kind, obj)
     inst.creation_timestamp = now()
     w.save(inst, "ADDED")
     return kind.to_k8s(inst)

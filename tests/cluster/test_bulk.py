@@ -220,3 +220,27 @@ def test_the_sqlite_fallback_without_copy(tmp_path):
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.split() == ["ok", "1200"]
+
+
+def test_bulk_created_services_own_their_allocations(cluster, api):
+    """Allocation rows name the Service's uid: the row must keep the uid allocate_create
+    fixed, or deleting the Service would leave its cluster IP and node port taken."""
+    from cluster.models import ClusterIPAllocation, NodePortAllocation, Service
+
+    create_many(
+        by_kind("Service"),
+        namespace="default",
+        bodies=[
+            {
+                "metadata": {"name": "bulk-np"},
+                "spec": {"type": "NodePort", "ports": [{"port": 80}], "selector": {"a": "b"}},
+            }
+        ],
+    )
+    svc = Service.objects.get(namespace="default", name="bulk-np")
+    ip = ClusterIPAllocation.objects.get(ip=svc.cluster_ip)
+    port = NodePortAllocation.objects.get(port=svc.spec["ports"][0]["nodePort"])
+    assert ip.service_uid == svc.uid and port.service_uid == svc.uid
+    assert api.delete("/api/v1/namespaces/default/services/bulk-np").status == 200
+    assert not ClusterIPAllocation.objects.filter(ip=svc.cluster_ip).exists()
+    assert not NodePortAllocation.objects.filter(service_uid=svc.uid).exists()
