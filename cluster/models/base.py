@@ -103,3 +103,13 @@ class KubeObject(models.Model):
             if value is not None:
                 out[k8s_name] = value
         return out
+
+
+class SpecStatusObject(KubeObject):
+    """The common body: ``spec`` and ``status`` (most kinds)."""
+
+    spec = models.JSONField(default=dict, blank=True)
+    status = models.JSONField(default=dict, blank=True)
+
+    class Meta(KubeObject.Meta):
+        abstract = True

@@ -1,15 +1,13 @@
 from django.db import models
 
-from .base import KubeObject
+from .base import SpecStatusObject
 
 
-class Namespace(KubeObject):
+class Namespace(SpecStatusObject):
     KIND = "Namespace"
     NAMESPACED = False
 
-    spec = models.JSONField(default=dict, blank=True)
-    status = models.JSONField(default=dict, blank=True)
 
-    class Meta(KubeObject.Meta):
+    class Meta(SpecStatusObject.Meta):
         db_table = "cluster_namespace"
         constraints = [models.UniqueConstraint(fields=["name"], name="namespace_name_unique")]

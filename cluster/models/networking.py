@@ -1,17 +1,15 @@
 from django.db import models
 
-from .base import KubeObject
+from .base import KubeObject, SpecStatusObject
 
 
-class Service(KubeObject):
+class Service(SpecStatusObject):
     KIND = "Service"
 
-    spec = models.JSONField(default=dict, blank=True)
-    status = models.JSONField(default=dict, blank=True)
     type = models.CharField(max_length=16, blank=True, default="")
     cluster_ip = models.CharField(max_length=45, blank=True, default="")
 
-    class Meta(KubeObject.Meta):
+    class Meta(SpecStatusObject.Meta):
         db_table = "cluster_service"
         constraints = [
             models.UniqueConstraint(fields=["namespace", "name"], name="service_ns_name_unique")

@@ -1,18 +1,16 @@
 from django.db import models
 
-from .base import KubeObject
+from .base import SpecStatusObject
 
 
-class Node(KubeObject):
+class Node(SpecStatusObject):
     KIND = "Node"
     NAMESPACED = False
 
-    spec = models.JSONField(default=dict, blank=True)
-    status = models.JSONField(default=dict, blank=True)
     ready = models.BooleanField(default=False)
     unschedulable = models.BooleanField(default=False)
 
-    class Meta(KubeObject.Meta):
+    class Meta(SpecStatusObject.Meta):
         db_table = "cluster_node"
         constraints = [models.UniqueConstraint(fields=["name"], name="node_name_unique")]
 

@@ -1,23 +1,21 @@
 from django.db import models
 
-from .base import KubeObject
+from .base import SpecStatusObject
 
 
 def _ns_name_unique(prefix: str) -> list[models.UniqueConstraint]:
     return [models.UniqueConstraint(fields=["namespace", "name"], name=f"{prefix}_ns_name_unique")]
 
 
-class Pod(KubeObject):
+class Pod(SpecStatusObject):
     KIND = "Pod"
 
-    spec = models.JSONField(default=dict, blank=True)
-    status = models.JSONField(default=dict, blank=True)
     node_name = models.CharField(max_length=253, blank=True, default="", db_index=True)
     pod_ip = models.CharField(max_length=45, blank=True, default="")
     phase = models.CharField(max_length=16, blank=True, default="")
     ready = models.BooleanField(default=False)
 
-    class Meta(KubeObject.Meta):
+    class Meta(SpecStatusObject.Meta):
         db_table = "cluster_pod"
         constraints = _ns_name_unique("pod")
 
@@ -31,61 +29,51 @@ class Pod(KubeObject):
         self.ready = any(c.get("type") == "Ready" and c.get("status") == "True" for c in conditions)
 
 
-class Deployment(KubeObject):
+class Deployment(SpecStatusObject):
     KIND = "Deployment"
     API_VERSION = "apps/v1"
 
-    spec = models.JSONField(default=dict, blank=True)
-    status = models.JSONField(default=dict, blank=True)
 
-    class Meta(KubeObject.Meta):
+    class Meta(SpecStatusObject.Meta):
         db_table = "cluster_deployment"
         constraints = _ns_name_unique("deployment")
 
 
-class ReplicaSet(KubeObject):
+class ReplicaSet(SpecStatusObject):
     KIND = "ReplicaSet"
     API_VERSION = "apps/v1"
 
-    spec = models.JSONField(default=dict, blank=True)
-    status = models.JSONField(default=dict, blank=True)
 
-    class Meta(KubeObject.Meta):
+    class Meta(SpecStatusObject.Meta):
         db_table = "cluster_replicaset"
         constraints = _ns_name_unique("replicaset")
 
 
-class StatefulSet(KubeObject):
+class StatefulSet(SpecStatusObject):
     KIND = "StatefulSet"
     API_VERSION = "apps/v1"
 
-    spec = models.JSONField(default=dict, blank=True)
-    status = models.JSONField(default=dict, blank=True)
 
-    class Meta(KubeObject.Meta):
+    class Meta(SpecStatusObject.Meta):
         db_table = "cluster_statefulset"
         constraints = _ns_name_unique("statefulset")
 
 
-class DaemonSet(KubeObject):
+class DaemonSet(SpecStatusObject):
     KIND = "DaemonSet"
     API_VERSION = "apps/v1"
 
-    spec = models.JSONField(default=dict, blank=True)
-    status = models.JSONField(default=dict, blank=True)
 
-    class Meta(KubeObject.Meta):
+    class Meta(SpecStatusObject.Meta):
         db_table = "cluster_daemonset"
         constraints = _ns_name_unique("daemonset")
 
 
-class Job(KubeObject):
+class Job(SpecStatusObject):
     KIND = "Job"
     API_VERSION = "batch/v1"
 
-    spec = models.JSONField(default=dict, blank=True)
-    status = models.JSONField(default=dict, blank=True)
 
-    class Meta(KubeObject.Meta):
+    class Meta(SpecStatusObject.Meta):
         db_table = "cluster_job"
         constraints = _ns_name_unique("job")
