@@ -33,7 +33,6 @@ class Deployment(SpecStatusObject):
     KIND = "Deployment"
     API_VERSION = "apps/v1"
 
-
     class Meta(SpecStatusObject.Meta):
         db_table = "cluster_deployment"
         constraints = _ns_name_unique("deployment")
@@ -42,7 +41,6 @@ class Deployment(SpecStatusObject):
 class ReplicaSet(SpecStatusObject):
     KIND = "ReplicaSet"
     API_VERSION = "apps/v1"
-
 
     class Meta(SpecStatusObject.Meta):
         db_table = "cluster_replicaset"
@@ -53,7 +51,6 @@ class StatefulSet(SpecStatusObject):
     KIND = "StatefulSet"
     API_VERSION = "apps/v1"
 
-
     class Meta(SpecStatusObject.Meta):
         db_table = "cluster_statefulset"
         constraints = _ns_name_unique("statefulset")
@@ -63,7 +60,6 @@ class DaemonSet(SpecStatusObject):
     KIND = "DaemonSet"
     API_VERSION = "apps/v1"
 
-
     class Meta(SpecStatusObject.Meta):
         db_table = "cluster_daemonset"
         constraints = _ns_name_unique("daemonset")
@@ -72,7 +68,6 @@ class DaemonSet(SpecStatusObject):
 class Job(SpecStatusObject):
     KIND = "Job"
     API_VERSION = "batch/v1"
-
 
     class Meta(SpecStatusObject.Meta):
         db_table = "cluster_job"
