@@ -22,7 +22,7 @@ from typing import Any
 from django.db import connection, models
 
 from cluster import errors
-from cluster.actions.base import Writer, writing
+from cluster.actions.base import Writer, insert_change_events, writing
 from cluster.actions.objects import (
     check_namespace,
     decode,
@@ -39,16 +39,6 @@ Obj = dict[str, Any]
 
 # SQLite's default limit on bound parameters per statement is 999 on old builds.
 NAME_CHECK_CHUNK = 900
-CHANGE_EVENT_COLUMNS = (
-    "revision",
-    "type",
-    "kind",
-    "namespace",
-    "name",
-    "uid",
-    "object",
-    "created_at",
-)
 
 
 @dataclass(frozen=True)
@@ -195,10 +185,9 @@ def _store(kind: Kind, rows: list[KubeObject], payloads: list[Obj], first: int) 
     stamp = now()
     if connection.vendor == "postgresql":
         _copy_objects(kind.model, rows)
-        _copy_change_events(kind, rows, payloads, first, stamp)
-        return True
-    kind.model.objects.bulk_create(rows, batch_size=500)
-    ChangeEvent.objects.bulk_create(
+    else:
+        kind.model.objects.bulk_create(rows, batch_size=500)
+    insert_change_events(
         [
             ChangeEvent(
                 revision=first + offset,
@@ -211,10 +200,9 @@ def _store(kind: Kind, rows: list[KubeObject], payloads: list[Obj], first: int) 
                 created_at=stamp,
             )
             for offset, (inst, obj) in enumerate(zip(rows, payloads, strict=True))
-        ],
-        batch_size=500,
+        ]
     )
-    return False
+    return connection.vendor == "postgresql"
 
 
 def _copy_fields(model: type[KubeObject]) -> list[models.Field[Any, Any]]:
@@ -234,26 +222,4 @@ def _copy_objects(model: type[KubeObject], rows: list[KubeObject]) -> None:
                         json.dumps(getattr(inst, attname)) if is_json else getattr(inst, attname)
                         for attname, is_json in json_attrs
                     ]
-                )
-
-
-def _copy_change_events(
-    kind: Kind, rows: list[KubeObject], payloads: list[Obj], first: int, stamp: Any
-) -> None:
-    table = connection.ops.quote_name(ChangeEvent._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in CHANGE_EVENT_COLUMNS)
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for offset, (inst, obj) in enumerate(zip(rows, payloads, strict=True)):
-                copy.write_row(
-                    (
-                        first + offset,
-                        "ADDED",
-                        kind.kind,
-                        inst.namespace,
-                        inst.name,
-                        inst.uid,
-                        json.dumps(obj),
-                        stamp,
-                    )
                 )

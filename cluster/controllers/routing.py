@@ -110,12 +110,21 @@ def keys_for_event(event: Event) -> set[Key]:
 
 def _kubelet_may_act(pod: Obj) -> bool:
     """The kubelet starts pods and turns its own not-ready states Ready (its timers re-queue
-    themselves); a running, ready pod is nothing for it to do."""
+    themselves); a ready pod, or one a user failed, is nothing for it to do."""
+    from cluster.controllers.kubelet import KUBELET_NOT_READY, NODE_NOT_READY
+
     status = pod.get("status") or {}
     if status.get("phase") in (None, "", "Pending"):
         return True
-    ready = [c.get("status") for c in status.get("conditions") or [] if c.get("type") == "Ready"]
-    return ready != ["True"]
+    for c in status.get("conditions") or []:
+        if c.get("type") == "Ready":
+            return c.get("status") != "True" and c.get("reason") in (
+                None,
+                "",
+                KUBELET_NOT_READY,
+                NODE_NOT_READY,
+            )
+    return True
 
 
 def _echo(event: Event, origin: str) -> set[Key]:

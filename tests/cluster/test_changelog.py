@@ -88,3 +88,24 @@ def test_effects_are_dispatched_only_after_commit(api, django_capture_on_commit_
         assert [e.name for e in seen[0].events] == ["web"]
     finally:
         ev.remove_listener(seen.append)
+
+
+def test_a_big_transaction_logs_every_object(api):
+    """Past COPY_THRESHOLD rows the change log is appended with COPY on Postgres: the same
+    contract holds."""
+    from cluster.actions.base import COPY_THRESHOLD, writing
+    from cluster.actions.objects import create_object
+    from cluster.kinds import by_kind
+
+    def many():
+        with writing():
+            for i in range(COPY_THRESHOLD + 10):
+                create_object(
+                    by_kind("Namespace"), namespace="", body={"metadata": {"name": f"ns-{i}"}}
+                )
+
+    events = verify_action(many)
+    assert len(events) == COPY_THRESHOLD + 10
+    assert ChangeEvent.objects.filter(kind="Namespace", name__startswith="ns-").count() == len(
+        events
+    )

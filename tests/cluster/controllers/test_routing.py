@@ -276,11 +276,18 @@ def test_replicaset_status_written_by_its_controller_queues_only_the_deployment(
 
 
 @pytest.mark.parametrize(
-    "phase, ready, wanted",
-    [("Pending", "False", True), ("Running", "False", True), ("Running", "True", False)],
+    "phase, ready, reason, wanted",
+    [
+        ("Pending", "False", "", True),
+        ("Running", "False", "ContainersNotReady", True),
+        ("Running", "False", "NodeNotReady", True),
+        ("Running", "False", "ReadinessProbeFailed", False),  # a user's: the kubelet keeps it
+        ("Running", "True", "", False),
+    ],
 )
-def test_the_kubelet_is_queued_only_when_it_may_have_work(cluster, phase, ready, wanted):
+def test_the_kubelet_is_queued_only_when_it_may_have_work(cluster, phase, ready, reason, wanted):
     p = pod("a", node="node-1", ready=ready)
     p["status"]["phase"] = phase
+    p["status"]["conditions"][0]["reason"] = reason
     keys = keys_for_event(event("Pod", p, "MODIFIED", previous=p))
     assert ((routing.KUBELET, "default/a") in keys) is wanted
