@@ -16,6 +16,14 @@ def reconcile(controller: str, key: str) -> None:
         runtime.execute(controller, key)
 
 
+@shared_task(name="portolan.reconcile_batch", acks_late=True, ignore_result=True)
+def reconcile_batch(controller: str, keys: list[str]) -> None:
+    """Several keys of one controller queued by one commit, synced one after another (each
+    with its own marker and lock, exactly as ``reconcile``)."""
+    for key in keys:
+        reconcile(controller, key)
+
+
 @shared_task(name="portolan.resync", ignore_result=True)
 def resync() -> None:
     runtime.resync_all()

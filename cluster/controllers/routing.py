@@ -50,22 +50,38 @@ def _labels(obj: Obj | None) -> dict[str, str]:
     return ((obj or {}).get("metadata") or {}).get("labels") or {}
 
 
-def services_selecting(namespace: str, label_sets: Iterable[dict[str, str]]) -> list[str]:
-    """Names of the Services in ``namespace`` whose selector matches any of ``label_sets``."""
+Selectors = dict[str, list[tuple[str, dict[str, str]]]]  # namespace → (service, selector)
+
+
+def _selectors(namespace: str, cache: Selectors | None) -> list[tuple[str, dict[str, str]]]:
     from cluster.models import Service
 
-    sets = [s for s in label_sets]
-    out = []
+    if cache is not None and namespace in cache:
+        return cache[namespace]
+    found = []
     for name, spec in Service.objects.filter(namespace=namespace).values_list("name", "spec"):
         selector = (spec or {}).get("selector") or {}
-        if not selector:
-            continue
-        if any(all(k in labels and labels[k] == v for k, v in selector.items()) for labels in sets):
-            out.append(name)
-    return out
+        if selector:
+            found.append((name, selector))
+    if cache is not None:
+        cache[namespace] = found
+    return found
 
 
-def keys_for_event(event: Event) -> set[Key]:
+def services_selecting(
+    namespace: str, label_sets: Iterable[dict[str, str]], cache: Selectors | None = None
+) -> list[str]:
+    """Names of the Services in ``namespace`` whose selector matches any of ``label_sets``
+    (``cache``: the selectors read once per namespace for a whole commit)."""
+    sets = list(label_sets)
+    return [
+        name
+        for name, selector in _selectors(namespace, cache)
+        if any(all(k in labels and labels[k] == v for k, v in selector.items()) for labels in sets)
+    ]
+
+
+def keys_for_event(event: Event, cache: Selectors | None = None) -> set[Key]:
     obj = event.object
     kind = event.kind
     key = _key(obj)
@@ -88,7 +104,7 @@ def keys_for_event(event: Event) -> set[Key]:
         if previous is not None and _labels(previous) != _labels(obj):
             label_sets.append(_labels(previous))
         if _endpoint_relevant(event):
-            for svc in services_selecting(ns, label_sets):
+            for svc in services_selecting(ns, label_sets, cache):
                 keys |= {(ENDPOINTS, f"{ns}/{svc}"), (ENDPOINTSLICES, f"{ns}/{svc}")}
     elif kind in ("Deployment", "StatefulSet", "DaemonSet", "Job", "ReplicaSet"):
         keys.add((OWNER_CONTROLLERS[kind], key))
@@ -173,6 +189,7 @@ def _endpoint_relevant(event: Event) -> bool:
 
 def keys_for(committed: Committed) -> set[Key]:
     keys = set(committed.keys)
+    cache: Selectors = {}
     for event in committed.events:
-        keys |= keys_for_event(event) - _echo(event, committed.origin)
+        keys |= keys_for_event(event, cache) - _echo(event, committed.origin)
     return keys

@@ -48,3 +48,21 @@ def test_a_pending_marker_lives_about_one_resync_period(redis_db, settings, resy
         backend.submit("endpoints", "default/web")  # de-duplicated
     assert redis_db.ttl("portolan:pending:endpoints:default/web") == ttl
     assert redis_db.llen("celery") == 1
+
+
+def test_many_keys_go_out_in_batches_and_stay_de_duplicated(redis_db, settings):
+    """A commit that queues thousands of keys (a bulk seed) sends one message per 50 keys of a
+    controller; keys already waiting are not queued again."""
+    import json
+
+    settings.REDIS_URL = REDIS_URL
+    keys = [("scheduler", f"default/p{i}") for i in range(120)] + [("kubelet", "default/p0")]
+    with celery_publisher(REDIS_URL):
+        backend = runtime.CeleryBackend()
+        backend.submit("scheduler", "default/p7")  # already waiting
+        backend.submit_many(keys)
+    bodies = [json.loads(m) for m in redis_db.lrange("celery", 0, -1)]
+    tasks = sorted((b["headers"]["task"], len(b["headers"].get("argsrepr", ""))) for b in bodies)
+    assert [t for t, _ in tasks].count("portolan.reconcile_batch") == 3  # 119 keys: 50 + 50 + 19
+    assert [t for t, _ in tasks].count("portolan.reconcile") == 2  # p7 earlier, and the kubelet
+    assert all(redis_db.exists(f"portolan:pending:scheduler:default/p{i}") for i in range(120))
