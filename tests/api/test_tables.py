@@ -17,10 +17,15 @@ TABLE_ACCEPT = (
 
 
 def ago(seconds: int) -> str:
-    """A timestamp ``seconds`` before now (cases built at import use ages that stay stable
-    for a minute: HumanDuration prints whole minutes from 10m on)."""
+    """A timestamp ``seconds`` before now. Cases are built at import, possibly minutes before
+    they run: their default age (10h30m) prints "10h" for half an hour (HumanDuration prints
+    whole hours from 8h to 48h)."""
     then = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=seconds)
     return then.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+AGE = 10 * 3600 + 30 * 60
+AGE_TEXT = "10h"
 
 
 class Ago(int):
@@ -38,7 +43,7 @@ def timestamps(value):
     return value
 
 
-def meta(name: str = "x", created: int = 630, **extra) -> dict:
+def meta(name: str = "x", created: int = AGE, **extra) -> dict:
     return {"name": name, "namespace": "default", "creationTimestamp": ago(created), **extra}
 
 
@@ -230,7 +235,7 @@ def test_service_cells(case, spec, status, cells):
     row = printers.service_cells(service(spec, status))
     assert row[0] == "svc"
     assert row[1:5] + row[6:] == cells
-    assert row[5] == "10m"
+    assert row[5] == AGE_TEXT
 
 
 # --- endpoints and slices ------------------------------------------------------------------------
@@ -268,7 +273,7 @@ def test_endpoints_cells(case, subsets, text):
     assert printers.endpoints_cells({"metadata": meta("ep"), "subsets": subsets}) == [
         "ep",
         text,
-        "10m",
+        AGE_TEXT,
     ]
 
 
@@ -297,7 +302,7 @@ SLICES = [
 )
 def test_endpointslice_cells(case, ports, endpoints, ports_text, eps_text):
     obj = {"metadata": meta("s"), "addressType": "IPv4", "ports": ports, "endpoints": endpoints}
-    assert printers.endpointslice_cells(obj) == ["s", "IPv4", ports_text, eps_text, "10m"]
+    assert printers.endpointslice_cells(obj) == ["s", "IPv4", ports_text, eps_text, AGE_TEXT]
 
 
 # --- pods ----------------------------------------------------------------------------------------
@@ -496,7 +501,7 @@ def test_deployment_cells():
         "2/5",
         3,
         1,
-        "10m",
+        AGE_TEXT,
         "web,log",
         "nginx:1,busybox",
         "app=web,tier in (a,b)",
@@ -518,7 +523,7 @@ def test_replicaset_statefulset_daemonset_cells():
         3,
         2,
         1,
-        "10m",
+        AGE_TEXT,
         "web,log",
         "nginx:1,busybox",
         "app=web",
@@ -531,7 +536,7 @@ def test_replicaset_statefulset_daemonset_cells():
     assert printers_workloads.statefulset_cells(sts) == [
         "db",
         "2/3",
-        "10m",
+        AGE_TEXT,
         "web,log",
         "nginx:1,busybox",
     ]
@@ -557,7 +562,7 @@ def test_replicaset_statefulset_daemonset_cells():
         3,
         2,
         "os=linux",
-        "10m",
+        AGE_TEXT,
         "web,log",
         "nginx:1,busybox",
         "<none>",
@@ -697,7 +702,7 @@ def test_node_wide_cells():
 def test_namespace_cells():
     # TestPrintNamespace
     obj = {"metadata": meta("team-a"), "status": {"phase": "Terminating"}}
-    assert printers_workloads.namespace_cells(obj) == ["team-a", "Terminating", "10m"]
+    assert printers_workloads.namespace_cells(obj) == ["team-a", "Terminating", AGE_TEXT]
 
 
 # --- the API -------------------------------------------------------------------------------------
