@@ -16,8 +16,10 @@ slices whose Service is gone or whose owner is not the Service of that name.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import logging
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -208,10 +210,31 @@ def full_sync_endpoints(namespace: str | None = None) -> BulkOutcome:
         return _full_sync_endpoints(namespace)
 
 
+# The endpoints pass hands its read to the slices pass that the resync runs right after it:
+# when nothing was committed in between, only the stored slices need reading again.
+_handoff = threading.local()
+
+
+def _reuse_for_slices(namespace: str | None) -> World | None:
+    held: tuple[str | None, World] | None = getattr(_handoff, "world", None)
+    _handoff.world = None  # one use, and the memory goes with it
+    if held is None or held[0] != namespace:
+        return None
+    shared = held[1]
+    with consistent_read():
+        if current_revision() != shared.revision:
+            return None
+        rows = EndpointSlice.objects.order_by()
+        if namespace is not None:
+            rows = rows.filter(namespace=namespace)
+        return dataclasses.replace(shared, endpoints={}, slices=_light(EndpointSlice, rows))
+
+
 def _full_sync_endpoints(namespace: str | None) -> BulkOutcome:
     world = read_world(namespace, endpoints=True)
     plan = plan_endpoints(world)
     if plan.empty():
+        _handoff.world = (namespace, world)
         return BulkOutcome()
     with writing() as w:
         if _changed_since(world.revision, w, (*INPUT_KINDS, "Endpoints")):
@@ -290,7 +313,7 @@ def full_sync_endpointslices(namespace: str | None = None) -> BulkOutcome:
 
 
 def _full_sync_endpointslices(namespace: str | None) -> BulkOutcome:
-    world = read_world(namespace, slices=True)
+    world = _reuse_for_slices(namespace) or read_world(namespace, slices=True)
     plan = plan_slices(world)
     if plan.empty():
         return BulkOutcome()

@@ -142,3 +142,26 @@ def test_full_pass_writes_through_the_strategies_with_one_event_each(cluster):
     assert all(e.object["metadata"]["generation"] == 1 for e in events)
     assert revision() == first + outcome.created
     assert Service.objects.count() >= 4
+
+
+def test_the_slices_pass_reuses_a_no_op_endpoints_pass_read_only_if_nothing_changed(
+    cluster, monkeypatch
+):
+    from cluster.controllers import sync_full
+
+    a_small_world()
+    full_sync_endpoints()
+    full_sync_endpointslices()
+    reads = []
+    real = sync_full.read_world
+    monkeypatch.setattr(sync_full, "read_world", lambda *a, **k: reads.append(k) or real(*a, **k))
+    full_sync_endpoints()
+    full_sync_endpointslices()
+    assert len(reads) == 1  # the slices pass used the endpoints pass's read
+    full_sync_endpoints()
+    relabel_pod("a1", {"app": "web", "tier": None})  # committed between the two passes
+    full_sync_endpointslices()
+    assert len(reads) == 3  # a fresh read: the handed-over one was stale
+    full_sync_endpoints()
+    full_sync_endpointslices()
+    assert stored_state() == from_scratch()
