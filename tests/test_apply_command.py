@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import shutil
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -15,8 +14,7 @@ from cluster.actions.objects import fetch
 from cluster.kinds import by_kind
 from cluster.models import Revision
 from cluster.yamlio import dump
-
-MANIFESTS = Path("/work/shared/manifests")
+from tests.paths import MANIFESTS
 
 
 def run(*args: str, stdin: str | None = None) -> tuple[list[str], list[str], int]:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from cluster.models import Revision
 from tests.conftest import Api, make_token
+from tests.paths import MANIFESTS
 
-MANIFESTS = Path("/work/shared/manifests")
 URL = "/portolan/v1/apply"
 
 

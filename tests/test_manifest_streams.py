@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from cluster.errors import StatusError
 from cluster.manifests import LAST_APPLIED, parse_stream, three_way_merge, with_last_applied
 from cluster.yamlio import dump
-
-MANIFESTS = Path("/work/shared/manifests")
-
+from tests.paths import MANIFESTS
 
 # --- reading streams ------------------------------------------------------------------------
 

@@ -23,8 +23,8 @@ from cluster.manifests import (
 )
 from cluster.models import ChangeEvent, Revision
 from cluster.yamlio import dump
+from tests.paths import MANIFESTS
 
-MANIFESTS = Path("/work/shared/manifests")
 EXPECTED: dict[str, Any] = json.loads((MANIFESTS / "EXPECTED.json").read_text())
 # Namespaces a manifest uses without declaring them (EXPECTED.md: "expected topology assumes
 # it exists"); kube-system comes with every cluster.

@@ -3,16 +3,14 @@ a kind Portolan serves is created through the generic create action, in the file
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from cluster.actions.objects import create_object
 from cluster.kinds import by_kind
 from cluster.models import Namespace
 from cluster.yamlio import load_all
+from tests.paths import MANIFESTS
 
-MANIFESTS = Path("/work/shared/manifests")
 FILES = sorted(p.name for p in MANIFESTS.glob("*.yaml"))
 
 

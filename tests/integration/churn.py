@@ -17,7 +17,6 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 from django.db import connection
@@ -37,9 +36,9 @@ from cluster.errors import StatusError
 from cluster.kinds import Kind, by_kind
 from cluster.manifests import apply_documents, parse_stream
 from cluster.models import Deployment, Pod, ReplicaSet, Service
+from tests.paths import MANIFESTS
 
 Obj = dict[str, Any]
-MANIFESTS = Path("/work/shared/manifests")
 MERGE = "application/merge-patch+json"
 STRATEGIC = "application/strategic-merge-patch+json"
 CHURN_LABEL = "churn"
