@@ -205,15 +205,16 @@ def allocate_next_ip(*, owner: uuid.UUID | str, ip_range: IPRange | None = None)
     return text
 
 
-def release_ips(ips: Iterable[str]) -> None:
-    """``Release``: freeing an unallocated or out-of-range IP is a no-op."""
+def release_ips(ips: Iterable[str], *, owner: uuid.UUID | str) -> None:
+    """``Release``: free ``owner``'s allocations of these IPs. Freeing an unallocated,
+    out-of-range or someone else's IP is a no-op."""
     addresses = []
     for ip in ips:
         parsed = parse_ip_sloppy(ip)
         if parsed is not None:
             addresses.append(int(unmap(parsed)))
     if addresses:
-        ClusterIPAllocation.objects.filter(address__in=addresses).delete()
+        ClusterIPAllocation.objects.filter(address__in=addresses, service_uid=owner).delete()
 
 
 # --- node ports -------------------------------------------------------------------------------
@@ -283,7 +284,8 @@ def allocate_next_port(*, owner: uuid.UUID | str, port_range: PortRange | None =
     return port
 
 
-def release_ports(ports: Iterable[int]) -> None:
+def release_ports(ports: Iterable[int], *, owner: uuid.UUID | str) -> None:
+    """Free ``owner``'s allocations of these node ports (others' are left alone)."""
     values = sorted({p for p in ports if p})
     if values:
-        NodePortAllocation.objects.filter(port__in=values).delete()
+        NodePortAllocation.objects.filter(port__in=values, service_uid=owner).delete()

@@ -15,7 +15,6 @@ from typing import Any
 
 from cluster import allocators, errors
 from cluster.errors import StatusError, invalid
-from cluster.models import NodePortAllocation
 from cluster.validation.service import (
     EXTERNAL_NAME,
     LOAD_BALANCER,
@@ -155,8 +154,7 @@ def update_node_ports(new: Obj, old: Obj, owner: str) -> None:
 
 
 def release_node_ports(values: list[int], owner: str) -> None:
-    if values:
-        NodePortAllocation.objects.filter(port__in=set(values), service_uid=owner).delete()
+    allocators.release_ports(values, owner=owner)
 
 
 def alloc_health_check_node_port(obj: Obj, owner: str) -> None:

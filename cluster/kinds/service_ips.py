@@ -8,8 +8,7 @@ from typing import Any
 
 from cluster import allocators, errors
 from cluster.errors import FieldError, StatusError, invalid
-from cluster.models import ClusterIPAllocation
-from cluster.validation.net import IPV4, IPV6, family_of, parse_ip_sloppy, unmap
+from cluster.validation.net import IPV4, IPV6, family_of
 from cluster.validation.service import EXTERNAL_NAME, NONE, is_headless
 from cluster.validation.service_ips import validate_cluster_ips_related_fields
 
@@ -229,11 +228,4 @@ def release_cluster_ips(obj: Obj, owner: str) -> None:
     if spec_obj(obj).get("type") == EXTERNAL_NAME or is_headless(obj):
         return
     ips = [ip for ip in spec_obj(obj).get("clusterIPs") or [] if ip and ip != NONE]
-    addresses = [a for a in (_address(ip) for ip in ips) if a is not None]
-    if addresses:
-        ClusterIPAllocation.objects.filter(address__in=addresses, service_uid=owner).delete()
-
-
-def _address(ip: str) -> int | None:
-    parsed = parse_ip_sloppy(ip)
-    return None if parsed is None else int(unmap(parsed))
+    allocators.release_ips(ips, owner=owner)

@@ -103,7 +103,10 @@ def test_allocate_ip_errors_and_release(settings) -> None:
     assert got == {f"10.200.0.{i}" for i in range(2, 7)}
     with pytest.raises(allocators.RangeFull, match="range is full"):
         allocators.allocate_next_ip(owner=owner)
-    allocators.release_ips(["10.200.0.3"])
+    allocators.release_ips(["10.200.0.3"], owner=uuid.uuid4())  # not the owner: kept
+    with pytest.raises(allocators.RangeFull):
+        allocators.allocate_next_ip(owner=owner)
+    allocators.release_ips(["10.200.0.3"], owner=owner)
     assert allocators.allocate_next_ip(owner=owner) == "10.200.0.3"
 
 
@@ -142,7 +145,9 @@ def test_node_ports(settings) -> None:
     ]
     with pytest.raises(allocators.RangeFull):
         allocators.allocate_next_port(owner=owner)
-    allocators.release_ports([30002])
+    allocators.release_ports([30002], owner=uuid.uuid4())  # not the owner: kept
+    assert NodePortAllocation.objects.count() == 5
+    allocators.release_ports([30002], owner=owner)
     assert NodePortAllocation.objects.count() == 4
 
 
