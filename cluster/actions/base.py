@@ -180,7 +180,3 @@ def writing(*, dry_run: bool = False) -> Iterator[Writer]:
                 transaction.on_commit(lambda: dispatch(committed))
     except DryRunRollback:
         pass
-
-
-def in_transaction() -> bool:
-    return connection.in_atomic_block

@@ -15,7 +15,6 @@ by every authenticated principal (pods name them) and writable only cluster-wide
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +27,6 @@ from cluster.models import AccessGrant, ApiToken, Role
 from cluster.models.access import hash_token
 
 READ_VERBS = frozenset({"get", "list", "watch"})
-WRITE_VERBS = frozenset({"create", "update", "patch", "delete", "deletecollection"})
 
 
 # Tokens looked up in the last few seconds, per process: a lookup is a join over three
@@ -229,7 +227,3 @@ def forbidden_message(
         f'{target} is forbidden: User "{username}" cannot {verb} resource "{resource}" '
         f'in API group "{kind.group}" {scope}'
     )
-
-
-def grant_namespaces(grants: Iterable[Grant]) -> set[str]:
-    return {g.namespace for g in grants}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from cluster.controllers.kubelet import KUBELET_NOT_READY, NODE_NOT_READY
 from cluster.events import Committed, Event
 
 Obj = dict[str, Any]
@@ -127,8 +128,6 @@ def keys_for_event(event: Event, cache: Selectors | None = None) -> set[Key]:
 def _kubelet_may_act(pod: Obj) -> bool:
     """The kubelet starts pods and turns its own not-ready states Ready (its timers re-queue
     themselves); a ready pod, or one a user failed, is nothing for it to do."""
-    from cluster.controllers.kubelet import KUBELET_NOT_READY, NODE_NOT_READY
-
     status = pod.get("status") or {}
     if status.get("phase") in (None, "", "Pending"):
         return True

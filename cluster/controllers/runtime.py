@@ -185,11 +185,6 @@ class LocalBackend:
             )
             self._thread.start()
 
-    def idle(self) -> bool:
-        with self._cv:
-            now = time.monotonic()
-            return not self.busy and not any(due <= now for due, *_ in self._heap)
-
     def _run(self) -> None:
         while True:
             with self._cv:
