@@ -33,6 +33,18 @@ def kind(name):
     return k
 
 
+def merge(plane, kind_name: str, name: str, patch: dict) -> None:
+    """Commit a merge patch in namespace default, as a user would."""
+    plane.write(
+        patch_object,
+        kind(kind_name),
+        namespace="default",
+        name=name,
+        patch_type=MERGE,
+        patch=patch,
+    )
+
+
 def obj(model, ns, name):
     row = model.objects.get(namespace=ns, name=name)
     return kind(model.KIND).to_k8s(row)
@@ -123,14 +135,7 @@ def test_scaling_through_scale_subresource_adds_a_third_pod(plane):
 def test_scaling_down_through_the_api_removes_pods(plane):
     plane.write(load_demo)
     plane.settle()
-    plane.write(
-        patch_object,
-        kind("Deployment"),
-        namespace="default",
-        name="hello-world",
-        patch_type=MERGE,
-        patch={"spec": {"replicas": 1}},
-    )
+    merge(plane, "Deployment", "hello-world", {"spec": {"replicas": 1}})
     plane.settle()
     assert len(hello_pods()) == 1
     assert obj(Deployment, "default", "hello-world")["status"]["replicas"] == 1
@@ -184,13 +189,11 @@ def test_rolling_update_never_drops_below_the_unavailable_fence(plane):
     """``rolling.go``: with maxUnavailable 0 there are always ``replicas`` ready pods."""
     plane.write(load_demo)
     plane.settle()
-    plane.write(
-        patch_object,
-        kind("Deployment"),
-        namespace="default",
-        name="hello-world",
-        patch_type=MERGE,
-        patch={"spec": {"strategy": {"rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1}}}},
+    merge(
+        plane,
+        "Deployment",
+        "hello-world",
+        {"spec": {"strategy": {"rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1}}}},
     )
     plane.settle()
     plane.write(
@@ -215,13 +218,11 @@ def test_rolling_update_never_drops_below_the_unavailable_fence(plane):
 def test_recreate_stops_old_pods_before_starting_new_ones(plane):
     plane.write(load_demo)
     plane.settle()
-    plane.write(
-        patch_object,
-        kind("Deployment"),
-        namespace="default",
-        name="hello-world",
-        patch_type=MERGE,
-        patch={"spec": {"strategy": {"type": "Recreate", "rollingUpdate": None}}},
+    merge(
+        plane,
+        "Deployment",
+        "hello-world",
+        {"spec": {"strategy": {"type": "Recreate", "rollingUpdate": None}}},
     )
     plane.settle()
     plane.write(
@@ -261,28 +262,14 @@ def test_a_pod_held_by_a_finalizer_stays_terminating_and_is_replaced(plane):
     plane.write(load_demo)
     plane.settle()
     victim = hello_pods()[0]["metadata"]["name"]
-    plane.write(
-        patch_object,
-        kind("Pod"),
-        namespace="default",
-        name=victim,
-        patch_type=MERGE,
-        patch={"metadata": {"finalizers": ["example.com/hold"]}},
-    )
+    merge(plane, "Pod", victim, {"metadata": {"finalizers": ["example.com/hold"]}})
     plane.write(delete_object, kind("Pod"), namespace="default", name=victim)
     plane.settle()
     got = {p["metadata"]["name"]: p for p in hello_pods()}
     assert len(got) == 3
     assert got[victim]["metadata"]["deletionTimestamp"]
     assert sum(1 for p in got.values() if not p["metadata"].get("deletionTimestamp")) == 2
-    plane.write(
-        patch_object,
-        kind("Pod"),
-        namespace="default",
-        name=victim,
-        patch_type=MERGE,
-        patch={"metadata": {"finalizers": None}},
-    )
+    merge(plane, "Pod", victim, {"metadata": {"finalizers": None}})
     plane.settle()
     assert victim not in {p["metadata"]["name"] for p in hello_pods()}
     assert len(hello_pods()) == 2
@@ -353,14 +340,7 @@ def test_parallel_creates_all_pods_at_once(plane, settings):
 def test_statefulset_scales_down_from_the_highest_ordinal(plane):
     plane.write(create_object, kind("StatefulSet"), namespace="default", body=statefulset(4))
     plane.settle()
-    plane.write(
-        patch_object,
-        kind("StatefulSet"),
-        namespace="default",
-        name="web",
-        patch_type=MERGE,
-        patch={"spec": {"replicas": 2}},
-    )
+    merge(plane, "StatefulSet", "web", {"spec": {"replicas": 2}})
     plane.settle()
     assert [p["metadata"]["name"] for p in pods(app="nginx")] == ["web-0", "web-1"]
     assert obj(StatefulSet, "default", "web")["status"]["replicas"] == 2
