@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PG_URL ?= postgres://postgres@127.0.0.1:5432/portolan
 REDIS_URL_TEST ?= redis://127.0.0.1:6379/0
 
-.PHONY: setup run test lint fmt check services bench distributed clean
+.PHONY: setup run test lint fmt check services bench distributed clean frontend browser
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,8 +20,23 @@ $(VENV)/.installed: pyproject.toml
 
 setup: $(VENV)/.installed
 
+# The browser app: npm packages from the lock file, bundled by esbuild into static/dist.
+node_modules/.installed: package.json package-lock.json
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+FRONTEND_SOURCES := $(shell find static/src -type f 2>/dev/null) scripts/build-frontend.mjs
+static/dist/.built: node_modules/.installed $(FRONTEND_SOURCES)
+	@npm run -s build
+
+frontend: static/dist/.built
+
+# Debian's Chromium for the end-to-end tests and the browser benchmarks.
+browser:
+	@scripts/ensure-chromium.sh
+
 # Embedded mode: SQLite, in-process channel layer and Celery tasks. No server to install.
-run: setup
+run: setup frontend
 	@$(PY) manage.py migrate -v0
 	@$(PY) manage.py bootstrap >/dev/null
 	@$(PY) manage.py demo
@@ -43,11 +58,12 @@ check: setup
 	$(PY) manage.py makemigrations --check --dry-run
 
 # The whole suite against Postgres and Redis, plus a smoke run of the embedded SQLite mode.
-test: setup services lint check
+test: setup services frontend browser lint check
+	npm test --silent
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_URL_TEST) $(PY) -m pytest -q $(PYTEST_ARGS)
 
-bench: setup services
+bench: setup services frontend browser
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_URL_TEST) $(PY) -m bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) portolan.sqlite3 var .pytest_cache
+	rm -rf $(VENV) portolan.sqlite3 var .pytest_cache node_modules static/dist

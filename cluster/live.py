@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from cluster.events import Committed, Event
+from cluster.liveview import in_view, project
 
 log = logging.getLogger("portolan.live")
 
@@ -119,12 +120,24 @@ def visible(kind: str, namespace: str, name: str, namespaces: set[str] | None) -
     return namespace in namespaces
 
 
-def filter_events(events: Iterable[Obj], namespaces: set[str] | None) -> list[Obj]:
+def filter_events(
+    events: Iterable[Obj], namespaces: set[str] | None, view: str = "full"
+) -> list[Obj]:
+    """The events a principal may see, their objects as ``view`` shows them."""
     out = []
     for e in events:
+        kind = e["kind"]
         meta = e["object"]["metadata"]
-        if visible(e["kind"], e.get("namespace", ""), meta.get("name", ""), namespaces):
-            out.append({"revision": e["revision"], "type": e["type"], "object": e["object"]})
+        if visible(kind, e.get("namespace", ""), meta.get("name", ""), namespaces) and in_view(
+            kind, view
+        ):
+            out.append(
+                {
+                    "revision": e["revision"],
+                    "type": e["type"],
+                    "object": project(kind, e["object"], view),
+                }
+            )
     return out
 
 
@@ -150,7 +163,7 @@ def can_resume(since: int) -> bool:
 
 
 def read_events(
-    after: int, namespaces: set[str] | None, limit: int = CATCH_UP_PAGE
+    after: int, namespaces: set[str] | None, limit: int = CATCH_UP_PAGE, view: str = "full"
 ) -> tuple[list[Obj], int]:
     """Up to ``limit`` change-log events after ``after`` (filtered for the principal) and the
     revision reached (the last one read, visible or not)."""
@@ -167,11 +180,12 @@ def read_events(
         {"revision": r, "type": t, "kind": k, "namespace": ns, "object": obj}
         for r, t, k, ns, obj in rows
     ]
-    return filter_events(events, namespaces), rows[-1][0]
+    return filter_events(events, namespaces, view), rows[-1][0]
 
 
-def snapshot(namespaces: set[str] | None) -> tuple[int, list[Obj]]:
-    """Every visible object, and the revision the snapshot is current at."""
+def snapshot(namespaces: set[str] | None, view: str = "full") -> tuple[int, list[Obj]]:
+    """Every visible object (as ``view`` shows it), and the revision the snapshot is current
+    at."""
     from cluster.kinds import by_kind
     from cluster.selectors import consistent_read
     from cluster.selectors import current_revision as rev
@@ -180,6 +194,8 @@ def snapshot(namespaces: set[str] | None) -> tuple[int, list[Obj]]:
     with consistent_read():
         revision = rev()
         for kind_name in LIVE_KINDS:
+            if not in_view(kind_name, view):
+                continue
             kind = by_kind(kind_name)
             assert kind is not None
             qs = kind.model.objects.all().order_by("namespace", "name")
@@ -187,5 +203,5 @@ def snapshot(namespaces: set[str] | None) -> tuple[int, list[Obj]]:
                 qs = qs.filter(namespace__in=sorted(namespaces))
             if namespaces is not None and kind_name == "Namespace":
                 qs = qs.filter(name__in=sorted(namespaces))
-            objects.extend(kind.to_k8s(inst) for inst in qs)
+            objects.extend(project(kind_name, kind.to_k8s(inst), view) for inst in qs)
     return revision, objects

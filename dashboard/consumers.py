@@ -7,6 +7,9 @@ Protocol (JSON messages, server → client):
   changes after the previous message, in revision order;
 * ``{"type": "error", "code": 401|403, "message": …}`` before closing.
 
+````?view=topology`` trims every object to the fields the browser graph draws (see
+``cluster.liveview``); the default ``full`` sends objects whole.
+
 ``R`` is where the client now stands; it reconnects with ``?since=R`` and gets the missed
 events replayed from the change log, or a fresh snapshot (same path as start-up) when that
 history is gone. Thin by design: auth, then ``cluster.live`` does the reading.
@@ -24,6 +27,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from cluster import live
 from cluster.api.auth import BEARER_PROTOCOL_PREFIX, principal_for_scope
+from cluster.liveview import VIEWS
 
 IDLE_CHECK_SECONDS = 1.0  # a lost broadcast costs a client at most this long
 
@@ -31,6 +35,7 @@ IDLE_CHECK_SECONDS = 1.0  # a lost broadcast costs a client at most this long
 class TopologyConsumer(AsyncJsonWebsocketConsumer):
     namespaces: set[str] | None
     last: int
+    view: str
 
     async def connect(self) -> None:
         live.register_server_loop(asyncio.get_running_loop())
@@ -48,6 +53,14 @@ class TopologyConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "error", "code": 401, "message": "Unauthorized"})
             await self.close(code=4401)
             return
+        self.view = self._query("view") or "full"
+        if self.view not in VIEWS:
+            message = f'view: Unsupported value: "{self.view}": supported values: ' + ", ".join(
+                f'"{v}"' for v in VIEWS
+            )
+            await self.send_json({"type": "error", "code": 400, "message": message})
+            await self.close(code=4400)
+            return
         self.namespaces = principal.visible_namespaces()
         self.lock = asyncio.Lock()
         await self.channel_layer.group_add(live.GROUP, self.channel_name)
@@ -57,16 +70,22 @@ class TopologyConsumer(AsyncJsonWebsocketConsumer):
                 self.last = since
                 await self._catch_up()
             else:
-                revision, objects = await database_sync_to_async(live.snapshot)(self.namespaces)
+                revision, objects = await database_sync_to_async(live.snapshot)(
+                    self.namespaces, self.view
+                )
                 self.last = revision
                 await self.send_json({"type": "snapshot", "revision": revision, "objects": objects})
         self.ticker = asyncio.ensure_future(self._tick())
 
-    def _since(self) -> int | None:
+    def _query(self, name: str) -> str | None:
         query = parse_qs((self.scope.get("query_string") or b"").decode())
+        values = query.get(name)
+        return values[0] if values else None
+
+    def _since(self) -> int | None:
         try:
-            return int(query["since"][0])
-        except (KeyError, ValueError, IndexError):
+            return int(self._query("since") or "")
+        except ValueError:
             return None
 
     async def disconnect(self, code: int) -> None:
@@ -83,7 +102,7 @@ class TopologyConsumer(AsyncJsonWebsocketConsumer):
             if message["last"] <= self.last:
                 return  # already delivered (e.g. read during a catch-up)
             if message["after"] == self.last and message["events"] is not None:
-                events = live.filter_events(message["events"], self.namespaces)
+                events = live.filter_events(message["events"], self.namespaces, self.view)
                 self.last = message["last"]
                 if events:
                     await self.send_json(
@@ -95,7 +114,7 @@ class TopologyConsumer(AsyncJsonWebsocketConsumer):
     async def _catch_up(self) -> None:
         while True:
             events, reached = await database_sync_to_async(live.read_events)(
-                self.last, self.namespaces
+                self.last, self.namespaces, view=self.view
             )
             if reached == self.last:
                 return

@@ -229,3 +229,50 @@ async def test_big_transactions_are_read_from_the_log(monkeypatch):
     finally:
         await comm.disconnect()
         await asyncio.sleep(0)
+
+
+@override_settings(PORTOLAN_ANONYMOUS=True)
+async def test_the_topology_view_trims_objects_in_the_snapshot_events_and_catch_up():
+    await sync_to_async(bootstrap)()
+    comm, first = await open_feed(path="/ws/topology?view=topology")
+    try:
+        kinds = {o["kind"] for o in first["objects"]}
+        assert "EndpointSlice" not in kinds and {"Service", "Node", "Endpoints"} <= kinds
+        node = next(o for o in first["objects"] if o["kind"] == "Node")
+        assert "uid" not in node["metadata"] and "managedFields" not in node["metadata"]
+        assert [c["type"] for c in node["status"]["conditions"]] == ["Ready"]
+        created = await sync_to_async(create_service)()
+        msg = await next_events(comm)
+        [event] = msg["events"]
+        assert event["object"]["spec"] == created["spec"]  # a Service's spec is whole
+        assert "uid" not in event["object"]["metadata"]
+        assert event["object"]["metadata"]["resourceVersion"] == str(msg["revision"])
+    finally:
+        await comm.disconnect()
+    # A resumed client gets the same trimmed objects from the change log.
+    await sync_to_async(patch_object)(
+        by_kind("Service"),
+        namespace="default",
+        name="web",
+        patch_type="application/merge-patch+json",
+        patch={"metadata": {"labels": {"tier": "front"}}},
+    )
+    comm, msg = await open_feed(path=f"/ws/topology?view=topology&since={msg['revision']}")
+    try:
+        assert msg["type"] == "events"
+        [event] = msg["events"]
+        assert event["object"]["metadata"]["labels"] == {"tier": "front"}
+        assert "uid" not in event["object"]["metadata"]
+    finally:
+        await comm.disconnect()
+
+
+@override_settings(PORTOLAN_ANONYMOUS=True)
+async def test_an_unknown_view_is_refused_with_a_message():
+    comm = connect(path="/ws/topology?view=everything")
+    connected, _ = await comm.connect()
+    assert connected
+    msg = await comm.receive_json_from(timeout=5)
+    assert msg["type"] == "error" and msg["code"] == 400
+    assert '"everything"' in msg["message"] and '"topology"' in msg["message"]
+    await comm.disconnect()

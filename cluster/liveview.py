@@ -1,0 +1,154 @@
+"""The ``topology`` view of the live feed: each object's Kubernetes JSON trimmed to the fields
+the browser graph draws.
+
+The full JSON of 10,000 pods is tens of megabytes; the graph needs a pod's name, labels,
+owner, node, IP, phase, readiness and container ports. Trimming keeps the shape (a trimmed
+object is still valid Kubernetes JSON of its kind, as with a field mask), so the browser reads
+one representation and the YAML editor fetches the whole object from the API when it needs it.
+Dropped: uids, timestamps, managed fields, templates, and every status field the view does not
+show. EndpointSlices are left out (the Endpoints carry the same addresses).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+Obj = dict[str, Any]
+
+VIEWS = ("full", "topology")
+TOPOLOGY_KINDS = (
+    "Namespace",
+    "Node",
+    "Pod",
+    "Service",
+    "Endpoints",
+    "Deployment",
+    "ReplicaSet",
+    "StatefulSet",
+    "DaemonSet",
+    "Job",
+)
+WORKLOAD_STATUS = ("replicas", "readyReplicas", "availableReplicas", "updatedReplicas")
+WORKLOAD_STATUS_OTHER = (
+    "currentNumberScheduled",
+    "desiredNumberScheduled",
+    "numberReady",
+    "active",
+    "succeeded",
+    "failed",
+    "ready",
+)
+
+
+def _metadata(obj: Obj, *, annotations: bool = False) -> Obj:
+    meta = obj.get("metadata") or {}
+    out: Obj = {"name": meta.get("name", "")}
+    if meta.get("namespace"):
+        out["namespace"] = meta["namespace"]
+    if meta.get("resourceVersion"):
+        out["resourceVersion"] = meta["resourceVersion"]
+    if meta.get("labels"):
+        out["labels"] = meta["labels"]
+    if annotations and meta.get("annotations"):
+        out["annotations"] = meta["annotations"]
+    owners = meta.get("ownerReferences")
+    if owners:
+        out["ownerReferences"] = [
+            {k: ref[k] for k in ("kind", "name", "controller") if k in ref} for ref in owners
+        ]
+    if meta.get("deletionTimestamp"):
+        out["deletionTimestamp"] = meta["deletionTimestamp"]
+    return out
+
+
+def _pick(source: Obj | None, keys: tuple[str, ...]) -> Obj:
+    source = source or {}
+    return {k: source[k] for k in keys if k in source}
+
+
+def _container(c: Obj) -> Obj:
+    out: Obj = {"name": c.get("name", "")}
+    if c.get("ports"):
+        out["ports"] = c["ports"]
+    if c.get("restartPolicy"):
+        out["restartPolicy"] = c["restartPolicy"]
+    return out
+
+
+def _ready_only(conditions: list[Obj] | None) -> list[Obj]:
+    return [
+        _pick(c, ("type", "status", "reason")) for c in conditions or [] if c.get("type") == "Ready"
+    ]
+
+
+def _pod(obj: Obj) -> Obj:
+    spec = obj.get("spec") or {}
+    status = obj.get("status") or {}
+    out_spec: Obj = _pick(spec, ("nodeName", "hostNetwork"))
+    out_spec["containers"] = [_container(c) for c in spec.get("containers") or []]
+    sidecars = [
+        _container(c)
+        for c in spec.get("initContainers") or []
+        if c.get("restartPolicy") == "Always"
+    ]
+    if sidecars:
+        out_spec["initContainers"] = sidecars
+    out_status = _pick(status, ("phase", "podIP", "hostIP"))
+    ready = _ready_only(status.get("conditions"))
+    if ready:
+        out_status["conditions"] = ready
+    return {"spec": out_spec, "status": out_status}
+
+
+def _workload(obj: Obj) -> Obj:
+    return {
+        "spec": _pick(obj.get("spec"), ("replicas", "selector", "parallelism", "completions")),
+        "status": _pick(obj.get("status"), WORKLOAD_STATUS + WORKLOAD_STATUS_OTHER),
+    }
+
+
+def _node(obj: Obj) -> Obj:
+    status = obj.get("status") or {}
+    return {
+        "spec": _pick(obj.get("spec"), ("unschedulable", "podCIDR", "taints")),
+        "status": {
+            "addresses": status.get("addresses") or [],
+            "conditions": _ready_only(status.get("conditions")),
+        },
+    }
+
+
+def _whole(*fields: str) -> Callable[[Obj], Obj]:
+    return lambda obj: {f: obj[f] for f in fields if f in obj}
+
+
+_BODIES: dict[str, Callable[[Obj], Obj]] = {
+    "Pod": _pod,
+    "Service": _whole("spec", "status"),
+    "Endpoints": _whole("subsets"),
+    "Node": _node,
+    "Namespace": lambda obj: {"status": _pick(obj.get("status"), ("phase",))},
+    "Deployment": _workload,
+    "ReplicaSet": _workload,
+    "StatefulSet": _workload,
+    "DaemonSet": _workload,
+    "Job": _workload,
+}
+
+
+def in_view(kind: str, view: str) -> bool:
+    return view == "full" or kind in _BODIES
+
+
+def project(kind: str, obj: Obj, view: str) -> Obj:
+    """``obj`` as the view shows it (``full``: unchanged)."""
+    if view == "full":
+        return obj
+    body = _BODIES[kind](obj)
+    return {
+        "kind": obj.get("kind", kind),
+        "apiVersion": obj.get("apiVersion", ""),
+        "metadata": _metadata(obj, annotations=kind == "Service"),
+        **body,
+    }

@@ -1,0 +1,113 @@
+"""The live feed's ``topology`` view: each object trimmed to what the graph draws, still
+shaped like its Kubernetes JSON."""
+
+from __future__ import annotations
+
+from cluster.liveview import in_view, project
+
+POD = {
+    "kind": "Pod",
+    "apiVersion": "v1",
+    "metadata": {
+        "name": "web-1",
+        "namespace": "default",
+        "uid": "3f1c…",
+        "resourceVersion": "42",
+        "creationTimestamp": "2026-11-26T09:00:00Z",
+        "labels": {"app": "web"},
+        "ownerReferences": [
+            {
+                "apiVersion": "apps/v1",
+                "kind": "ReplicaSet",
+                "name": "web-5d",
+                "uid": "x",
+                "controller": True,
+            }
+        ],
+        "managedFields": [{"manager": "kubectl"}],
+    },
+    "spec": {
+        "nodeName": "node-1",
+        "containers": [
+            {"name": "app", "image": "nginx", "ports": [{"name": "http", "containerPort": 80}]}
+        ],
+        "initContainers": [
+            {"name": "setup", "image": "busybox"},
+            {
+                "name": "proxy",
+                "image": "envoy",
+                "restartPolicy": "Always",
+                "ports": [{"containerPort": 15001}],
+            },
+        ],
+        "volumes": [{"name": "data"}],
+    },
+    "status": {
+        "phase": "Running",
+        "podIP": "10.244.1.5",
+        "hostIP": "172.18.0.2",
+        "startTime": "2026-11-26T09:00:01Z",
+        "conditions": [
+            {"type": "PodScheduled", "status": "True"},
+            {
+                "type": "Ready",
+                "status": "False",
+                "reason": "ReadinessProbeFailed",
+                "lastTransitionTime": "t",
+            },
+        ],
+        "containerStatuses": [{"name": "app", "ready": False}],
+    },
+}
+
+
+def test_a_pod_keeps_what_the_graph_draws_and_nothing_else():
+    view = project("Pod", POD, "topology")
+    assert view == {
+        "kind": "Pod",
+        "apiVersion": "v1",
+        "metadata": {
+            "name": "web-1",
+            "namespace": "default",
+            "resourceVersion": "42",
+            "labels": {"app": "web"},
+            "ownerReferences": [{"kind": "ReplicaSet", "name": "web-5d", "controller": True}],
+        },
+        "spec": {
+            "nodeName": "node-1",
+            "containers": [{"name": "app", "ports": [{"name": "http", "containerPort": 80}]}],
+            # native sidecars can serve a named targetPort (FindPort); other init containers cannot
+            "initContainers": [
+                {"name": "proxy", "ports": [{"containerPort": 15001}], "restartPolicy": "Always"}
+            ],
+        },
+        "status": {
+            "phase": "Running",
+            "podIP": "10.244.1.5",
+            "hostIP": "172.18.0.2",
+            "conditions": [{"type": "Ready", "status": "False", "reason": "ReadinessProbeFailed"}],
+        },
+    }
+    assert POD["metadata"]["uid"] == "3f1c…"  # the stored object is not touched
+
+
+def test_the_full_view_is_the_object_itself():
+    assert project("Pod", POD, "full") is POD
+
+
+def test_services_and_endpoints_are_whole_and_slices_are_left_out():
+    svc = {
+        "kind": "Service",
+        "apiVersion": "v1",
+        "metadata": {"name": "web", "namespace": "default", "uid": "u", "annotations": {"a": "b"}},
+        "spec": {
+            "type": "NodePort",
+            "ports": [{"port": 80, "targetPort": "http", "nodePort": 30080}],
+        },
+        "status": {"loadBalancer": {}},
+    }
+    view = project("Service", svc, "topology")
+    assert view["spec"] == svc["spec"] and view["status"] == svc["status"]
+    assert view["metadata"] == {"name": "web", "namespace": "default", "annotations": {"a": "b"}}
+    assert in_view("Endpoints", "topology") and not in_view("EndpointSlice", "topology")
+    assert in_view("EndpointSlice", "full")
