@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PG_URL ?= postgres://postgres@127.0.0.1:5432/portolan
 REDIS_URL_TEST ?= redis://127.0.0.1:6379/0
 
-.PHONY: setup run test lint fmt check services bench distributed clean frontend browser
+.PHONY: setup run test lint fmt check services bench distributed clean frontend packages
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,9 +31,9 @@ static/dist/.built: node_modules/.installed $(FRONTEND_SOURCES)
 
 frontend: static/dist/.built
 
-# Debian's Chromium for the end-to-end tests and the browser benchmarks.
-browser:
-	@scripts/ensure-chromium.sh
+# Debian packages for the tests and benchmarks: chromium, dig, dnsmasq.
+packages:
+	@scripts/ensure-packages.sh
 
 # Embedded mode: SQLite, in-process channel layer and Celery tasks. No server to install.
 run: setup frontend
@@ -58,11 +58,11 @@ check: setup
 	$(PY) manage.py makemigrations --check --dry-run
 
 # The whole suite against Postgres and Redis, plus a smoke run of the embedded SQLite mode.
-test: setup services frontend browser lint check
+test: setup services frontend packages lint check
 	npm test --silent
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_URL_TEST) $(PY) -m pytest -q $(PYTEST_ARGS)
 
-bench: setup services frontend browser
+bench: setup services frontend packages
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_URL_TEST) $(PY) -m bench $(BENCH_ARGS)
 
 clean:
