@@ -5,8 +5,10 @@ The full JSON of 10,000 pods is tens of megabytes; the graph needs a pod's name,
 owner, node, IP, phase, readiness and container ports. Trimming keeps the shape (a trimmed
 object is still valid Kubernetes JSON of its kind, as with a field mask), so the browser reads
 one representation and the YAML editor fetches the whole object from the API when it needs it.
-Dropped: uids, timestamps, managed fields, templates, and every status field the view does not
-show. EndpointSlices are left out (the Endpoints carry the same addresses).
+Dropped: uids, resourceVersions (the feed's revisions order everything; an editor fetches the
+object), timestamps, managed fields, templates, a pod's host IP (its node has it), an endpoint
+address's node name and the rest of its target reference, and every status field the view does
+not show. EndpointSlices are left out (the Endpoints carry the same addresses).
 """
 
 from __future__ import annotations
@@ -46,8 +48,6 @@ def _metadata(obj: Obj, *, annotations: bool = False) -> Obj:
     out: Obj = {"name": meta.get("name", "")}
     if meta.get("namespace"):
         out["namespace"] = meta["namespace"]
-    if meta.get("resourceVersion"):
-        out["resourceVersion"] = meta["resourceVersion"]
     if meta.get("labels"):
         out["labels"] = meta["labels"]
     if annotations and meta.get("annotations"):
@@ -94,11 +94,32 @@ def _pod(obj: Obj) -> Obj:
     ]
     if sidecars:
         out_spec["initContainers"] = sidecars
-    out_status = _pick(status, ("phase", "podIP", "hostIP"))
+    out_status = _pick(status, ("phase", "podIP"))
     ready = _ready_only(status.get("conditions"))
     if ready:
         out_status["conditions"] = ready
     return {"spec": out_spec, "status": out_status}
+
+
+def _address(a: Obj) -> Obj:
+    out = _pick(a, ("ip", "hostname"))
+    ref = a.get("targetRef")
+    if ref:
+        out["targetRef"] = _pick(ref, ("kind", "name"))
+    return out
+
+
+def _endpoints(obj: Obj) -> Obj:
+    subsets = []
+    for subset in obj.get("subsets") or []:
+        out: Obj = {}
+        for field in ("addresses", "notReadyAddresses"):
+            if subset.get(field):
+                out[field] = [_address(a) for a in subset[field]]
+        if subset.get("ports"):
+            out["ports"] = subset["ports"]
+        subsets.append(out)
+    return {"subsets": subsets} if subsets else {}
 
 
 def _workload(obj: Obj) -> Obj:
@@ -126,7 +147,7 @@ def _whole(*fields: str) -> Callable[[Obj], Obj]:
 _BODIES: dict[str, Callable[[Obj], Obj]] = {
     "Pod": _pod,
     "Service": _whole("spec", "status"),
-    "Endpoints": _whole("subsets"),
+    "Endpoints": _endpoints,
     "Node": _node,
     "Namespace": lambda obj: {"status": _pick(obj.get("status"), ("phase",))},
     "Deployment": _workload,

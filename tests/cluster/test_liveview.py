@@ -69,7 +69,6 @@ def test_a_pod_keeps_what_the_graph_draws_and_nothing_else():
         "metadata": {
             "name": "web-1",
             "namespace": "default",
-            "resourceVersion": "42",
             "labels": {"app": "web"},
             "ownerReferences": [{"kind": "ReplicaSet", "name": "web-5d", "controller": True}],
         },
@@ -84,7 +83,6 @@ def test_a_pod_keeps_what_the_graph_draws_and_nothing_else():
         "status": {
             "phase": "Running",
             "podIP": "10.244.1.5",
-            "hostIP": "172.18.0.2",
             "conditions": [{"type": "Ready", "status": "False", "reason": "ReadinessProbeFailed"}],
         },
     }
@@ -95,7 +93,53 @@ def test_the_full_view_is_the_object_itself():
     assert project("Pod", POD, "full") is POD
 
 
-def test_services_and_endpoints_are_whole_and_slices_are_left_out():
+def test_endpoint_addresses_keep_their_ip_hostname_and_target_name():
+    endpoints = {
+        "kind": "Endpoints",
+        "apiVersion": "v1",
+        "metadata": {"name": "web", "namespace": "default", "uid": "u"},
+        "subsets": [
+            {
+                "addresses": [
+                    {
+                        "ip": "10.244.1.5",
+                        "hostname": "web-0",
+                        "nodeName": "node-1",
+                        "targetRef": {
+                            "kind": "Pod",
+                            "name": "web-0",
+                            "namespace": "default",
+                            "uid": "p",
+                        },
+                    }
+                ],
+                "notReadyAddresses": [
+                    {"ip": "10.244.2.7", "targetRef": {"kind": "Pod", "name": "web-1"}}
+                ],
+                "ports": [{"name": "http", "port": 8080, "protocol": "TCP"}],
+            }
+        ],
+    }
+    assert project("Endpoints", endpoints, "topology")["subsets"] == [
+        {
+            "addresses": [
+                {
+                    "ip": "10.244.1.5",
+                    "hostname": "web-0",
+                    "targetRef": {"kind": "Pod", "name": "web-0"},
+                }
+            ],
+            "notReadyAddresses": [
+                {"ip": "10.244.2.7", "targetRef": {"kind": "Pod", "name": "web-1"}}
+            ],
+            "ports": [{"name": "http", "port": 8080, "protocol": "TCP"}],
+        }
+    ]
+    # manual Endpoints with no subsets stay an Endpoints object without them
+    assert "subsets" not in project("Endpoints", {"metadata": {"name": "x"}}, "topology")
+
+
+def test_services_are_whole_and_slices_are_left_out():
     svc = {
         "kind": "Service",
         "apiVersion": "v1",
