@@ -6,7 +6,7 @@ from django.views import defaults
 from cluster.api import errors as api_errors
 from dashboard import views
 
-API_PREFIXES = ("/api", "/apis", "/version", "/openapi")
+API_PREFIXES = ("/api", "/apis", "/version", "/openapi", "/portolan")
 
 urlpatterns = [
     path("", views.index, name="index"),

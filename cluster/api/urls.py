@@ -1,10 +1,11 @@
 from django.urls import path, re_path
 
-from cluster.api import discovery, openapi
+from cluster.api import discovery, openapi, portolan
 from cluster.api.manifests import ApplyView
 from cluster.api.views import ResourceView
 
 resource = ResourceView.as_view()
+NAMESPACED = "portolan/v1/namespaces/<str:namespace>"
 
 urlpatterns = [
     path("version", discovery.version),
@@ -22,5 +23,9 @@ urlpatterns = [
     path("openapi/v3", openapi.root),
     path("openapi/v3/", openapi.root),
     re_path(r"^openapi/v3/(?P<path>.+)$", openapi.group_version_doc),
+    # Portolan's own endpoints beside the Kubernetes API.
     path("portolan/v1/apply", ApplyView.as_view()),
+    # the browser's service form and pod actions (cluster/api/portolan.py)
+    path(f"{NAMESPACED}/servicepreview", portolan.ServicePreviewView.as_view()),
+    path(f"{NAMESPACED}/pods/<str:name>/readiness", portolan.PodReadinessView.as_view()),
 ]
