@@ -5,6 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
+DNS_PORT ?= 8053
 PG_URL ?= postgres://postgres@127.0.0.1:5432/portolan
 REDIS_URL_TEST ?= redis://127.0.0.1:6379/0
 
@@ -40,7 +41,7 @@ run: setup frontend
 	@$(PY) manage.py migrate -v0
 	@$(PY) manage.py bootstrap >/dev/null
 	@$(PY) manage.py demo
-	@PORT=$(PORT) HOST=$(HOST) $(PY) manage.py serve --demo-open
+	@PORT=$(PORT) HOST=$(HOST) $(PY) manage.py serve --demo-open --dns-port $(DNS_PORT)
 
 services:
 	@scripts/ensure-services.sh

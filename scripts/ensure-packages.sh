@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Debian packages the tests and benchmarks use: Chromium (driven by Playwright in the browser
-# tests), dig (bind9-dnsutils, the DNS tests) and dnsmasq (the DNS benchmark's reference).
+# tests), dig (bind9-dnsutils, the DNS tests), dnsmasq and dnsperf (the DNS benchmark).
 # Installs what is missing (CI runs on a clean machine); fails loudly when it cannot.
 set -euo pipefail
-declare -A NEEDED=([chromium]=chromium [dig]=bind9-dnsutils [dnsmasq]=dnsmasq)
+declare -A NEEDED=([chromium]=chromium [dig]=bind9-dnsutils [dnsmasq]=dnsmasq [dnsperf]=dnsperf)
 missing=()
 for cmd in "${!NEEDED[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || [ -x "/usr/sbin/$cmd" ] || missing+=("${NEEDED[$cmd]}")

@@ -10,7 +10,7 @@ from django.conf import settings
 from cluster.actions.base import writing
 from cluster.actions.objects import create_object
 from cluster.kinds import by_kind
-from cluster.models import Endpoints, Namespace, Node, Service
+from cluster.models import Deployment, Endpoints, Namespace, Node, Service
 from cluster.objects import format_time, now
 
 NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
@@ -77,7 +77,82 @@ def first_service_ip() -> str:
     return str(net.network_address + 1)
 
 
-def ensure_cluster(node_count: int | None = None) -> None:
+COREDNS_IMAGE = "registry.k8s.io/coredns/coredns:v1.11.3"
+DNS_LABELS = {"k8s-app": "kube-dns"}
+
+
+def kube_dns_body() -> dict:
+    """kubeadm's ``kube-system/kube-dns`` Service (the CoreDNS addon) on the service range's
+    10th address: the nameserver in every ClusterFirst pod's resolv.conf. Portolan's own DNS
+    server (``manage.py dns``) answers for it."""
+    from cluster.dns.config import dns_service_ip
+
+    return {
+        "metadata": {
+            "name": "kube-dns",
+            "labels": {
+                **DNS_LABELS,
+                "kubernetes.io/cluster-service": "true",
+                "kubernetes.io/name": "CoreDNS",
+            },
+            "annotations": {"prometheus.io/port": "9153", "prometheus.io/scrape": "true"},
+        },
+        "spec": {
+            "selector": DNS_LABELS,
+            "clusterIP": dns_service_ip(),
+            "ports": [
+                {"name": "dns", "port": 53, "protocol": "UDP", "targetPort": 53},
+                {"name": "dns-tcp", "port": 53, "protocol": "TCP", "targetPort": 53},
+                {"name": "metrics", "port": 9153, "protocol": "TCP", "targetPort": 9153},
+            ],
+        },
+    }
+
+
+def coredns_body() -> dict:
+    """kubeadm's ``coredns`` Deployment (two replicas), so kube-dns has the endpoints a real
+    cluster's has."""
+    return {
+        "metadata": {"name": "coredns", "labels": dict(DNS_LABELS)},
+        "spec": {
+            "replicas": 2,
+            "selector": {"matchLabels": dict(DNS_LABELS)},
+            "template": {
+                "metadata": {"labels": dict(DNS_LABELS)},
+                "spec": {
+                    "priorityClassName": "system-cluster-critical",
+                    "dnsPolicy": "Default",
+                    "containers": [
+                        {
+                            "name": "coredns",
+                            "image": COREDNS_IMAGE,
+                            "args": ["-conf", "/etc/coredns/Corefile"],
+                            "ports": [
+                                {"name": "dns", "containerPort": 53, "protocol": "UDP"},
+                                {"name": "dns-tcp", "containerPort": 53, "protocol": "TCP"},
+                                {"name": "metrics", "containerPort": 9153, "protocol": "TCP"},
+                            ],
+                        }
+                    ],
+                },
+            },
+        },
+    }
+
+
+def ensure_dns_addon() -> None:
+    svc_kind, deployment_kind = by_kind("Service"), by_kind("Deployment")
+    assert svc_kind and deployment_kind
+    if not Service.objects.filter(namespace="kube-system", name="kube-dns").exists():
+        create_object(svc_kind, namespace="kube-system", body=kube_dns_body())
+    if not Deployment.objects.filter(namespace="kube-system", name="coredns").exists():
+        create_object(deployment_kind, namespace="kube-system", body=coredns_body())
+
+
+def ensure_cluster(node_count: int | None = None, *, addons: bool = False) -> None:
+    """The namespaces, nodes and ``default/kubernetes`` every cluster has; with ``addons``
+    also the DNS addon (``kube-system/kube-dns`` and its ``coredns`` Deployment), as
+    ``manage.py bootstrap`` makes it. (Tests start from the bare cluster.)"""
     count = settings.PORTOLAN_NODE_COUNT if node_count is None else node_count
     with writing():
         ns_kind = by_kind("Namespace")
@@ -127,6 +202,8 @@ def ensure_cluster(node_count: int | None = None) -> None:
                     },
                 },
             )
+        if addons:
+            ensure_dns_addon()
         if not Endpoints.objects.filter(namespace="default", name="kubernetes").exists():
             create_object(
                 ep_kind,

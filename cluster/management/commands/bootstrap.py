@@ -4,7 +4,10 @@ from cluster.actions.bootstrap import ensure_cluster
 
 
 class Command(BaseCommand):
-    help = "Create the default namespaces, the nodes and default/kubernetes if they are missing."
+    help = (
+        "Create the default namespaces, the nodes, default/kubernetes and the DNS addon "
+        "(kube-system/kube-dns, coredns) if they are missing."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -12,5 +15,5 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **opts):
-        ensure_cluster(opts["nodes"])
+        ensure_cluster(opts["nodes"], addons=True)
         self.stdout.write("cluster ready")

@@ -8,6 +8,6 @@ class Command(BaseCommand):
     help = "Load the demo cluster (hello-world Deployment and example-service) if missing."
 
     def handle(self, *args, **opts):
-        ensure_cluster()
+        ensure_cluster(addons=True)
         for name in load_demo():
             self.stdout.write(f"{name} created")

@@ -26,6 +26,13 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--workers", type=int, default=1, help="ASGI worker processes")
         parser.add_argument(
+            "--dns-port",
+            type=int,
+            default=int(os.environ.get("PORTOLAN_DNS_PORT", "-1")),
+            help="also serve the cluster DNS on this UDP and TCP port (env PORTOLAN_DNS_PORT; "
+            "0: a free port; -1, the default: no DNS server; `make run` uses 8053)",
+        )
+        parser.add_argument(
             "--demo-open",
             action="store_true",
             help="open the API to anonymous users when bound to loopback, unless "
@@ -62,7 +69,25 @@ class Command(BaseCommand):
 
             runtime.start_local()
             self.stdout.write("  controllers: running in this process")
+        dns_server = None
+        if opts["dns_port"] >= 0:
+            from cluster.dns.server import start_in_thread
+
+            dns_server = start_in_thread(host, opts["dns_port"])
+            dns_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+            self.stdout.write(
+                f"  dns:      dig @{dns_host} -p {dns_server.port} "
+                f"kubernetes.default.svc.{settings.PORTOLAN_CLUSTER_DOMAIN}"
+            )
         self.stdout.flush()
-        uvicorn.run(
-            "dashboard.asgi:application", host=host, port=port, log_level="warning", lifespan="off"
-        )
+        try:
+            uvicorn.run(
+                "dashboard.asgi:application",
+                host=host,
+                port=port,
+                log_level="warning",
+                lifespan="off",
+            )
+        finally:
+            if dns_server is not None:
+                dns_server.stop()
