@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from cluster.api import discovery, openapi, portolan
+from cluster.api import discovery, openapi, portolan, traffic
 from cluster.api.manifests import ApplyView
 from cluster.api.views import ResourceView
 
@@ -28,4 +28,9 @@ urlpatterns = [
     # the browser's service form and pod actions (cluster/api/portolan.py)
     path(f"{NAMESPACED}/servicepreview", portolan.ServicePreviewView.as_view()),
     path(f"{NAMESPACED}/pods/<str:name>/readiness", portolan.PodReadinessView.as_view()),
+    # Services' data path: traffic, kube-proxy rules, environment (cluster/api/traffic.py)
+    path("portolan/v1/traffic", traffic.TrafficView.as_view()),
+    path(f"{NAMESPACED}/services/<str:name>/proxyrules", traffic.ProxyRulesView.as_view()),
+    path(f"{NAMESPACED}/pods/<str:name>/environment", traffic.PodEnvironmentView.as_view()),
+    path(f"{NAMESPACED}/services/<str:name>/environment", traffic.ServiceEnvironmentView.as_view()),
 ]

@@ -100,6 +100,6 @@ PODS = register(
         model=Pod,
         short_names=("po",),
         categories=("all",),
-        subresources=("status",),
+        subresources=("status", "proxy"),
     )
 )
