@@ -1,9 +1,12 @@
 """``python -m bench``: B8 (bulk seed), B7 (REST API under load with wrk), and the control
 loops' B1/B2 (full and no-op reconcile), B3 (pod change → Endpoints through 2 Celery workers),
-B9 (Celery pipeline) and B15 (memory) at the M tier, or the L tier with ``--tier L``.
+B9 (Celery pipeline) and B15 (memory) at the M tier, or the L tier with ``--tier L``; the live
+feed's B4 (change → WebSocket clients), B5 (fan-out) and B14 (snapshot payload), and the
+browser's B10 (first frame) and B11 (200 updates → frame) in Debian's Chromium; the cluster
+DNS (``dns``: queries/s for A, SRV, NXDOMAIN beside dnsmasq, ``BENCH_DNS_DURATION``).
 
 Options: ``--quick`` (one run per point instead of 3), ``--only b1,b3,…`` (any of b1 b2 b3 b7
-b8 b9 b15; b1 and b2 run together), ``--tier M|L|M,L`` (M), ``--pods N`` (B7/B8),
+b8 b9 b15 b14 b4 b5 b10 b11 dns; b1 and b2 run together), ``--tier M|L|M,L`` (M), ``--pods N`` (B7/B8),
 ``--reuse-tiers`` (keep seeded tier templates between runs).
 Environment: ``DATABASE_URL`` (a Postgres server; the bench uses its own databases on it),
 ``REDIS_URL`` (the Redis server; the bench uses its own database index ``BENCH_REDIS_DB``, 14,
@@ -33,7 +36,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-ALL = ("b8", "b7", "b1", "b2", "b3", "b15", "b9")
+ALL = ("b8", "b7", "b1", "b2", "b3", "b15", "b9", "b14", "b4", "b5", "b10", "b11", "dns")
 
 
 def _benchmarks(text: str) -> tuple[str, ...]:
@@ -88,6 +91,18 @@ def main(argv: list[str]) -> int:
         from bench import control
 
         control.run(server, args, repeats=repeats)
+        if set(args.only) & {"b4", "b5", "b14"}:
+            from bench import live
+
+            live.run(server, args, repeats=repeats)
+        if set(args.only) & {"b10", "b11"}:
+            from bench import browser
+
+            browser.run(server, args, repeats=repeats)
+        if "dns" in args.only:
+            from bench import dns
+
+            print(dns.run(server, repeats=repeats), flush=True)
     except database.BenchError as e:
         print(f"bench: {e}", file=sys.stderr)
         return 2
