@@ -9,7 +9,7 @@ DNS_PORT ?= 8053
 PG_URL ?= postgres://postgres@127.0.0.1:5432/portolan
 REDIS_URL_TEST ?= redis://127.0.0.1:6379/0
 
-.PHONY: setup run test lint fmt check services bench distributed clean frontend packages
+.PHONY: setup run test lint fmt check services bench distributed clean frontend packages screenshots
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -62,6 +62,11 @@ check: setup
 test: setup services frontend packages lint check
 	npm test --silent
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_URL_TEST) $(PY) -m pytest -q $(PYTEST_ARGS)
+
+# Retake the README's screenshot of the demo topology (docs/demo-topology.png) in Chromium.
+screenshots: setup services frontend packages
+	PORTOLAN_UPDATE_SCREENSHOTS=1 DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_URL_TEST) \
+		$(PY) -m pytest -q tests/e2e/test_dashboard_flows.py -k readme_screenshot
 
 bench: setup services frontend packages
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_URL_TEST) $(PY) -m bench $(BENCH_ARGS)

@@ -105,7 +105,12 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # Redis pub/sub ignores the database index: deployments (or test runs) sharing a
+            # Redis server keep their feeds apart with their own prefix.
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "prefix": os.environ.get("PORTOLAN_CHANNEL_PREFIX", "asgi"),
+            },
         }
     }
 else:

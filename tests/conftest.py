@@ -127,3 +127,12 @@ def api(cluster) -> Api:
 @pytest.fixture
 def anon() -> Api:
     return Api()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_dns_index(monkeypatch):
+    """The process's shared DNS index follows revisions; tests roll the database back, so two
+    tests can stand at the same revision with different objects: each starts a new index."""
+    from cluster.dns import follower
+
+    monkeypatch.setattr(follower, "_shared", None)
