@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from cluster.api import discovery, openapi, portolan, traffic
+from cluster.api import discovery, dnsview, openapi, portolan, traffic
 from cluster.api.manifests import ApplyView
 from cluster.api.views import ResourceView
 
@@ -33,4 +33,7 @@ urlpatterns = [
     path(f"{NAMESPACED}/services/<str:name>/proxyrules", traffic.ProxyRulesView.as_view()),
     path(f"{NAMESPACED}/pods/<str:name>/environment", traffic.PodEnvironmentView.as_view()),
     path(f"{NAMESPACED}/services/<str:name>/environment", traffic.ServiceEnvironmentView.as_view()),
+    # a pod's DNS: its resolv.conf and "resolve this name from this pod" (cluster/api/dnsview.py)
+    path(f"{NAMESPACED}/pods/<str:name>/resolvconf", dnsview.PodResolvConfView.as_view()),
+    path(f"{NAMESPACED}/pods/<str:name>/resolve", dnsview.PodResolveView.as_view()),
 ]

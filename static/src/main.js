@@ -11,6 +11,7 @@
  *   whenRendered(revision): Promise                after a frame covering that revision is drawn
  *   stats(): {drawnNodes, drawnEdges, revision, renderedRevision, services, pods, lod, layout}
  *   view(): the current View;  select(id): select a node/edge and show its details
+ *   discovery: discovery/index.js (openTraffic(opts), traffic.result: the last traffic run)
  *
  * DATA-TESTID (stable selectors; FORMS documents its dialogs' own in forms/index.js)
  *   header, header-user, user-name, login-link, logout     page header (templates/base.html)
@@ -33,11 +34,13 @@
  *     pod/workload: data-target = pod id, data-resolved = true|false), details-labels,
  *     details-actions (FORMS' objectActions: object-action-<slug of label>),
  *     toggle-workload (unfold / fold a workload), details-close
+ *   service discovery (DNS, environment, kube-proxy, the traffic panel): see discovery/index.js
  *   Graph element ids (window.portolan.view()) follow model.js: svc:<ns>/<name>,
  *   pod:<ns>/<name>, wl:<ns>/<Kind>/<name>, ns:<ns>, entry:…, ext:<name>; edges <src>-><dst>.
  */
 import "./app.css";
 
+import { Discovery } from "./discovery/index.js";
 import { objectActions, toolbarActions } from "./forms/index.js";
 import { edgeDetails, nodeDetails } from "./graph/details.js";
 import { TopologyGraph } from "./graph/index.js";
@@ -106,6 +109,15 @@ class App {
     });
     this.table = createTable(byTestId("table-view"), {
       onSelect: (id) => this.select(id, { from: "table" }),
+    });
+    this.discovery = new Discovery({
+      boot,
+      store: this.store,
+      graph: this.graph,
+      host: document.querySelector(".workspace"),
+      view: () => this.view,
+      goTo: (id) => this.goTo(id),
+      onLayout: () => this.graph.cy.resize(),
     });
     this.wireToolbar();
     this.wireDetails();
@@ -483,6 +495,7 @@ class App {
         delete panel.dataset.kind;
         panel.innerHTML =
           '<p class="details-empty">Select a service, workload, pod or edge to see its details.</p>';
+        this.discovery.attach(panel, null);
       }
       if (id && this.view) this.selected = null;
       return;
@@ -495,6 +508,7 @@ class App {
     this.detailsHtml = html;
     panel.innerHTML = html;
     this.renderActions(panel, item);
+    this.discovery.attach(panel, item);
     const close = byTestId("details-close", panel);
     close?.addEventListener("click", () => this.select(null));
     const toggle = byTestId("toggle-workload", panel);
@@ -549,6 +563,7 @@ function main() {
     stats: () => app.stats(),
     view: () => app.view,
     select: (id) => app.select(id),
+    discovery: app.discovery,
   };
   app.start();
 }

@@ -9,6 +9,9 @@
  *                                 // flash, removed elements fade out. Resolves once drawn.
  *   graph.tidy()  graph.unpinAll()  graph.fit()  graph.select(id)
  *   graph.highlight({ search, labels, labelsOf })
+ *   graph.highlightPath(paths, { durationMs })   traffic along paths of node ids (a pulse edge by
+ *                                 edge; marks stay until graph.clearPath()); container's
+ *                                 data-trace = running | shown while marked
  *   graph.exportSvg() / graph.exportPng()  → Blob
  *
  * Callers coalesce store messages into at most one render() per animation frame (main.js).
@@ -124,6 +127,7 @@ export class TopologyGraph {
     if (first) await this.renderFirst(view);
     else this.renderUpdate(view);
     if (this.highlightState) this.applyHighlight();
+    if (this.trace) this.applyTrace();
     if (this.large) this.updateLabels();
     else if (this.cy.nodes(".lbl").length) this.cy.nodes(".lbl").removeClass("lbl");
     const t = performance.now();
@@ -280,7 +284,7 @@ export class TopologyGraph {
     for (const e of view.edges) wanted.set(e.id, e);
     const removed = [];
     cy.elements().forEach((ele) => {
-      if (!wanted.has(ele.id()) && !ele.hasClass("leaving")) removed.push(ele);
+      if (!wanted.has(ele.id()) && !ele.hasClass("leaving") && !ele.hasClass("trace-temp")) removed.push(ele);
     });
     const addedNodes = view.nodes.filter((n) => cy.getElementById(n.id).empty());
     const revived = view.nodes.filter((n) => cy.getElementById(n.id).hasClass("leaving"));
@@ -533,6 +537,98 @@ export class TopologyGraph {
     return matched;
   }
 
+  // ------------------------------------------------------------------ traffic paths
+
+  /**
+   * Show traffic on the graph. `paths`: one path (an array of node ids, source first) or an array
+   * of paths, each an array of ids or `{ids, failed}` (a failed path is drawn red). Ids not drawn
+   * are skipped. Nodes on a path get a halo; consecutive ids are joined by their edge, or by a
+   * temporary dashed edge where the graph has none (a pod calling a service). A pulse then runs
+   * along the edges, hop by hop, in `durationMs`. The marks stay until clearPath() or the next
+   * highlightPath(). Resolves when the pulse has run.
+   */
+  highlightPath(paths, { durationMs = 2400 } = {}) {
+    this.clearPath();
+    const cy = this.cy;
+    const list = (Array.isArray(paths) && typeof paths[0] === "string" ? [paths] : paths || []).map((p) =>
+      Array.isArray(p) ? { ids: p, failed: false } : { ids: p.ids || [], failed: Boolean(p.failed) },
+    );
+    const drawnPaths = [];
+    cy.batch(() => {
+      for (const p of list) {
+        const ids = [];
+        for (const id of p.ids) {
+          if (cy.getElementById(id).empty() || ids[ids.length - 1] === id) continue;
+          ids.push(id);
+        }
+        if (!ids.length) continue;
+        const edges = [];
+        for (let i = 1; i < ids.length; i += 1) {
+          const [a, b] = [ids[i - 1], ids[i]];
+          let edge = cy.getElementById(`${a}->${b}`);
+          if (edge.empty()) {
+            const id = `trace:${a}->${b}`;
+            edge = cy.getElementById(id);
+            if (edge.empty()) edge = cy.add({ group: "edges", data: { id, source: a, target: b }, classes: "trace-temp" });
+          }
+          edges.push(edge.id());
+        }
+        drawnPaths.push({ ids, edges, failed: p.failed });
+      }
+    });
+    this.trace = { paths: drawnPaths };
+    this.applyTrace();
+    const steps = Math.max(1, ...drawnPaths.map((p) => p.edges.length));
+    this.container.dataset.trace = drawnPaths.length ? "running" : "";
+    if (!drawnPaths.length) return Promise.resolve([]);
+    const trace = this.trace;
+    const stepMs = Math.max(120, durationMs / steps);
+    return new Promise((resolve) => {
+      const step = (k) => {
+        if (this.trace !== trace) return resolve(drawnPaths.map((p) => p.ids));
+        cy.batch(() => {
+          cy.elements(".trace-pulse").removeClass("trace-pulse");
+          if (k < steps) {
+            for (const p of drawnPaths) {
+              const e = p.edges[k];
+              if (!e) continue;
+              cy.getElementById(e).addClass("trace-pulse");
+              cy.getElementById(p.ids[k + 1]).addClass("trace-pulse");
+            }
+          }
+        });
+        if (k < steps) this.later(() => step(k + 1), stepMs);
+        else {
+          this.container.dataset.trace = "shown";
+          resolve(drawnPaths.map((p) => p.ids));
+        }
+      };
+      step(0);
+    });
+  }
+
+  /** (Re)apply the marks of the current trace (a render may have reset classes). */
+  applyTrace() {
+    const cy = this.cy;
+    if (!this.trace) return;
+    cy.batch(() => {
+      for (const p of this.trace.paths) {
+        for (const id of p.ids) cy.getElementById(id).addClass(p.failed ? "trace-node trace-failed" : "trace-node");
+        for (const id of p.edges) cy.getElementById(id).addClass(p.failed ? "trace-edge trace-failed" : "trace-edge");
+      }
+    });
+  }
+
+  clearPath() {
+    const cy = this.cy;
+    this.trace = null;
+    delete this.container.dataset.trace;
+    cy.batch(() => {
+      cy.elements(".trace-temp").remove();
+      cy.elements(".trace-node, .trace-edge, .trace-pulse, .trace-failed").removeClass("trace-node trace-edge trace-pulse trace-failed");
+    });
+  }
+
   // ------------------------------------------------------------------ tooltip
 
   showTooltip(evt) {
@@ -586,7 +682,7 @@ export class TopologyGraph {
   stats() {
     return {
       drawnNodes: this.cy.nodes().length,
-      drawnEdges: this.cy.edges().length,
+      drawnEdges: this.cy.edges().not(".trace-temp").length,
       large: this.large,
       layout: this.lastLayout || null,
       pinned: this.pins.size,

@@ -18,6 +18,36 @@ export const COLORS = {
   namespaceBorder: "#c3cad6",
 };
 
+export const TRACE = { path: "#7c3aed", pulse: "#f59e0b", failed: "#d03030" };
+
+function traceStyles(large) {
+  const t = TRACE;
+  const ease = large ? {} : { "transition-property": "width, line-color, underlay-opacity, underlay-padding", "transition-duration": "0.2s" };
+  return [
+    { selector: "node.trace-node", style: { "underlay-color": t.path, "underlay-opacity": 0.3, "underlay-padding": 6, ...ease } },
+    {
+      selector: "edge.trace-temp",
+      style: {
+        // bent, so it stays apart from an edge between the same nodes (a pod calling a service
+        // that selects it)
+        "curve-style": "unbundled-bezier",
+        "control-point-distances": [-36],
+        "control-point-weights": [0.5],
+        "line-style": "dashed",
+        "line-dash-pattern": [6, 4],
+        "target-arrow-shape": "triangle",
+        label: "",
+        events: "no",
+      },
+    },
+    { selector: "edge.trace-edge", style: { "line-color": t.path, "target-arrow-color": t.path, width: 3, opacity: 1, ...ease } },
+    { selector: "edge.trace-edge.trace-failed", style: { "line-color": t.failed, "target-arrow-color": t.failed } },
+    { selector: "node.trace-node.trace-failed", style: { "underlay-color": t.failed } },
+    { selector: "edge.trace-pulse", style: { "line-color": t.pulse, "target-arrow-color": t.pulse, width: 7 } },
+    { selector: "node.trace-pulse", style: { "underlay-color": t.pulse, "underlay-opacity": 0.8, "underlay-padding": 11 } },
+  ];
+}
+
 export function stylesheet({ large = false } = {}) {
   const c = COLORS;
   const labels = {
@@ -260,6 +290,8 @@ export function stylesheet({ large = false } = {}) {
       selector: "node.labelmatch",
       style: { "underlay-color": "#19b5c8", "underlay-opacity": 0.55, "underlay-padding": 7 },
     },
+    // traffic on the graph (graph.highlightPath): the path, its pulse, temporary edges
+    ...traceStyles(large),
     {
       selector: "node:selected",
       style: { "border-color": "#111827", "border-width": 3, "border-style": "solid" },
