@@ -136,3 +136,14 @@ def _fresh_dns_index(monkeypatch):
     from cluster.dns import follower
 
     monkeypatch.setattr(follower, "_shared", None)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_snapshots():
+    """Consumers reuse a snapshot for a moment; a test must not get one from the previous
+    test's (rolled back) database at the same revision."""
+    from cluster import live
+
+    live.forget_snapshots()
+    yield
+    live.forget_snapshots()

@@ -277,3 +277,27 @@ async def test_an_unknown_view_is_refused_with_a_message():
     assert msg["type"] == "error" and msg["code"] == 400
     assert '"everything"' in msg["message"] and '"topology"' in msg["message"]
     await comm.disconnect()
+
+
+@override_settings(PORTOLAN_ANONYMOUS=True)
+async def test_a_reused_snapshot_is_caught_up_to_the_present(monkeypatch):
+    """Clients connecting together share one snapshot; a later one gets it with the events
+    committed since, so it still ends where the cluster stands."""
+    await sync_to_async(bootstrap)()
+    reads = []
+    original = live.snapshot
+    monkeypatch.setattr(live, "snapshot", lambda *a: reads.append(a) or original(*a))
+    monkeypatch.setattr(live, "SNAPSHOT_REUSE_SECONDS", 60.0)
+    first, snap1 = await open_feed(path="/ws/topology?view=topology")
+    created = await sync_to_async(create_service)()
+    await next_events(first)
+    second, snap2 = await open_feed(path="/ws/topology?view=topology")
+    try:
+        assert len(reads) == 1  # read once, sent twice
+        assert snap2 == snap1 and snap2["revision"] < int(created["metadata"]["resourceVersion"])
+        caught_up = await next_events(second)
+        assert [e["object"]["metadata"]["name"] for e in caught_up["events"]] == ["web"]
+        assert caught_up["revision"] == int(created["metadata"]["resourceVersion"])
+    finally:
+        await first.disconnect()
+        await second.disconnect()
