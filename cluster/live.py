@@ -11,7 +11,10 @@ always detectable.
 from __future__ import annotations
 
 import asyncio
+import atexit
+import contextlib
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -59,7 +62,6 @@ def broadcast(committed: Committed) -> None:
         "events": [_wire(e) for e in events] if len(events) <= INLINE_EVENTS_MAX else None,
     }
     try:
-        from asgiref.sync import async_to_sync
         from channels.layers import InMemoryChannelLayer, get_channel_layer
 
         layer = get_channel_layer()
@@ -76,11 +78,80 @@ def broadcast(committed: Committed) -> None:
             # embedded controller thread must hand the send to that loop.
             asyncio.run_coroutine_threadsafe(layer.group_send(GROUP, message), loop)
         else:
-            async_to_sync(layer.group_send)(GROUP, message)
+            _publisher.submit(layer, message)
     except Exception:  # noqa: BLE001 - consumers catch up from the change log
         log.warning(
             "live broadcast of %s..%s failed", message["after"], message["last"], exc_info=True
         )
+
+
+class _Publisher:
+    """One long-lived event loop per process that sends broadcasts in commit order, so a
+    commit does not pay for a new event loop, thread and Redis connection (``async_to_sync``
+    cost a few ms each, over 100 ms at worst). A message still queued when the process dies is
+    lost like any other broadcast; consumers read it from the change log."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._queue: asyncio.Queue[tuple[Any, Obj]] | None = None
+        self._pid = 0
+
+    def submit(self, layer: Any, message: Obj) -> None:
+        loop, queue = self._running()
+        loop.call_soon_threadsafe(queue.put_nowait, (layer, message))
+
+    def flush(self, timeout: float = 2.0) -> None:
+        """Wait (up to ``timeout``) until what was submitted has been sent."""
+        if self._loop is None or self._pid != os.getpid() or self._queue is None:
+            return
+        queue = self._queue
+        with contextlib.suppress(Exception):
+            asyncio.run_coroutine_threadsafe(queue.join(), self._loop).result(timeout)
+
+    def _running(self) -> tuple[asyncio.AbstractEventLoop, asyncio.Queue[tuple[Any, Obj]]]:
+        with self._lock:
+            if self._loop is None or self._pid != os.getpid():  # first use, or a forked child
+                loop = asyncio.new_event_loop()
+                queue: asyncio.Queue[tuple[Any, Obj]] = asyncio.Queue()
+                ready = threading.Event()
+
+                def run() -> None:
+                    asyncio.set_event_loop(loop)
+                    loop.create_task(self._send_all(queue))
+                    loop.call_soon(ready.set)
+                    loop.run_forever()
+
+                threading.Thread(target=run, name="portolan-live-publisher", daemon=True).start()
+                ready.wait()
+                self._loop, self._queue, self._pid = loop, queue, os.getpid()
+            assert self._queue is not None
+            return self._loop, self._queue
+
+    @staticmethod
+    async def _send_all(queue: asyncio.Queue[tuple[Any, Obj]]) -> None:
+        while True:
+            layer, message = await queue.get()
+            try:
+                await layer.group_send(GROUP, message)
+            except Exception:  # noqa: BLE001 - consumers catch up from the change log
+                log.warning(
+                    "live broadcast of %s..%s failed",
+                    message["after"],
+                    message["last"],
+                    exc_info=True,
+                )
+            finally:
+                queue.task_done()
+
+
+_publisher = _Publisher()
+atexit.register(_publisher.flush)
+
+
+def flush_broadcasts(timeout: float = 2.0) -> None:
+    """Wait until this process's broadcasts have been handed to the channel layer."""
+    _publisher.flush(timeout)
 
 
 _server_loop: asyncio.AbstractEventLoop | None = None
