@@ -35,21 +35,10 @@ from typing import Any, TypeVar
 from bench import database, live, tiers, workers
 from bench.database import BenchError
 from bench.report import median, table, verdict
+from tests.e2e.support import BUNDLE, CHROMIUM, CHROMIUM_ARGS, VIEWPORT  # one launch recipe
 
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-BUNDLE = ROOT / "static" / "dist" / "portolan.js"
-VIEWPORT = {"width": 1280, "height": 800}
 TIER_S = tiers.Tier("S", nodes=10, namespaces=10, services=100, pods=1_000, big=())
 B10_GOALS_S = {"demo": 1.0, "S": 1.0, "M": 4.0}
 B11_GOAL_MS = 100.0

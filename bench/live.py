@@ -118,21 +118,9 @@ def web_process(*, database_url: str, port: int) -> Iterator[Web]:
 
 
 def _wait_ready(proc: subprocess.Popen[bytes], url: str) -> None:
-    import urllib.error
-    import urllib.request
+    from bench.server import wait_ready
 
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise BenchError(f"the web process exited with {proc.returncode}; see {WEB_LOG}")
-        try:
-            with urllib.request.urlopen(f"{url}/version", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.2)
-    raise BenchError(f"the web process did not answer on {url} within 60 s; see {WEB_LOG}")
+    wait_ready(proc, url, what="the web process", log=WEB_LOG)
 
 
 def free_port() -> int:

@@ -103,10 +103,15 @@ def gunicorn(*, database_url: str, port: int, workers: int = 2) -> Iterator[Runn
 
 
 def _wait_ready(proc: subprocess.Popen[bytes], url: str) -> None:
+    wait_ready(proc, url, what="gunicorn", log=LOG)
+
+
+def wait_ready(proc: subprocess.Popen[bytes], url: str, *, what: str, log: Path) -> None:
+    """Until ``url``/version answers 200 (a BenchError if the process exits or 60 s pass)."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise BenchError(f"gunicorn exited with {proc.returncode}; see {LOG}")
+            raise BenchError(f"{what} exited with {proc.returncode}; see {log}")
         try:
             with urllib.request.urlopen(f"{url}/version", timeout=2) as answer:
                 if answer.status == 200:
@@ -114,4 +119,4 @@ def _wait_ready(proc: subprocess.Popen[bytes], url: str) -> None:
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         time.sleep(0.2)
-    raise BenchError(f"gunicorn did not answer on {url} within 60 s; see {LOG}")
+    raise BenchError(f"{what} did not answer on {url} within 60 s; see {log}")

@@ -186,6 +186,21 @@ def invalid_object(
     )
 
 
+def invalid_request(kind: str, errors: Iterable[FieldError]) -> StatusError:
+    """422 for a request body that is not a stored object (``TrafficSimulation is invalid:
+    …``): the same message and causes as :func:`invalid_object`, without a name."""
+    errs = list(errors)
+    listed = ", ".join(str(e) for e in errs)
+    if len(errs) > 1:
+        listed = f"[{listed}]"
+    return StatusError(
+        422,
+        "Invalid",
+        f"{kind} is invalid: {listed}",
+        {"kind": kind, "causes": [e.cause() for e in errs]},
+    )
+
+
 def bad_request(message: str) -> StatusError:
     return StatusError(400, "BadRequest", message, {})
 

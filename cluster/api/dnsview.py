@@ -57,15 +57,7 @@ def _pod(request: Request, namespace: str, name: str) -> Obj:
 
 
 def _invalid(causes: list[FieldError]) -> StatusError:
-    listed = ", ".join(str(c) for c in causes)
-    if len(causes) > 1:
-        listed = f"[{listed}]"
-    return StatusError(
-        422,
-        "Invalid",
-        f"DNSQuery is invalid: {listed}",
-        {"kind": "DNSQuery", "causes": [c.cause() for c in causes]},
-    )
+    return errors.invalid_request("DNSQuery", causes)
 
 
 def check_query(name: str, qtype: str) -> tuple[str, str]:

@@ -47,15 +47,7 @@ def kind_named(name: str) -> Kind:
 
 
 def invalid(causes: list[FieldError]) -> StatusError:
-    listed = ", ".join(str(c) for c in causes)
-    if len(causes) > 1:
-        listed = f"[{listed}]"
-    return StatusError(
-        422,
-        "Invalid",
-        f"TrafficSimulation is invalid: {listed}",
-        {"kind": "TrafficSimulation", "causes": [c.cause() for c in causes]},
-    )
+    return errors.invalid_request("TrafficSimulation", causes)
 
 
 def dns_resolver() -> Any:
