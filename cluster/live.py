@@ -280,11 +280,12 @@ def snapshot(namespaces: set[str] | None, view: str = "full") -> tuple[int, list
     return revision, objects
 
 
-# A snapshot is reused by clients connecting within this many seconds (same view, same
-# namespaces): a reconnect storm, or fifty dashboards opening at once, costs one read and one
+# A snapshot is reused while nothing has changed, and otherwise by clients connecting within
+# this many seconds (same view, same namespaces): a reconnect storm, or fifty dashboards opening at once, costs one read and one
 # serialisation (about 1.5 s at tier M) instead of one each. A reused snapshot is older than
 # the present; the consumer catches up from its revision, as for any resumed client.
 SNAPSHOT_REUSE_SECONDS = 2.0
+SNAPSHOTS_KEPT = 8
 _snapshots: dict[tuple[str, tuple[str, ...] | None], tuple[float, int, str]] = {}
 _snapshots_lock = threading.Lock()
 
@@ -296,15 +297,16 @@ def snapshot_message(
     key = (view, tuple(sorted(namespaces)) if namespaces is not None else None)
     with _snapshots_lock:
         hit = _snapshots.get(key)
-        if (
-            hit is not None
-            and time.monotonic() - hit[0] <= SNAPSHOT_REUSE_SECONDS
-            and can_resume(hit[1])
+        if hit is not None and (
+            hit[1] == current_revision()  # still the present, however old
+            or (time.monotonic() - hit[0] <= SNAPSHOT_REUSE_SECONDS and can_resume(hit[1]))
         ):
             return hit[1], hit[2]
         revision, objects = snapshot(namespaces, view)
         text = encode({"type": "snapshot", "revision": revision, "objects": objects})
         _snapshots[key] = (time.monotonic(), revision, text)
+        while len(_snapshots) > SNAPSHOTS_KEPT:  # the oldest goes (one per view and namespaces)
+            del _snapshots[min(_snapshots, key=lambda k: _snapshots[k][0])]
         return revision, text
 
 

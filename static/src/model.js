@@ -6,6 +6,11 @@
  *   const view = buildView(store, { namespaces: null, expanded: new Set(), collapseAbove: 5,
  *                                   maxPods: 1500 });
  *
+ *   // the same View kept up to date change by change (what the page uses; see ViewBuilder below)
+ *   const builder = new ViewBuilder(options);
+ *   let view = builder.update(store);                 // everything
+ *   view = builder.update(store, batch.changes);      // only what these Store changes touch
+ *
  * Also exported (pure, for the table, the forms' selector preview and tests): selects,
  * serviceSelector, selectorMatches, portHop / portChain (FindPort), effectiveTargetPort,
  * isPodReady, shouldPodBeInEndpoints, controllerEndpointState, endpointsIndex, entryPoints,
@@ -422,179 +427,750 @@ function podOwnProblem(pod) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// buildView
+// buildView and the ViewBuilder
 
 /** The View of the objects in `store` (see the top of this file). */
 export function buildView(store, options = {}) {
-  const filter = options.namespaces ?? null;
-  const expanded = options.expanded ?? new Set();
-  const collapsed = options.collapsed ?? new Set();
-  const collapseAbove = options.collapseAbove ?? 5;
-  const maxPods = options.maxPods ?? 1500;
-  const maxEntries = options.maxEntries ?? 600;
-  const maxNodes = options.maxNodes ?? 3000;
-  const visible = (ns) => filter === null || filter.has(ns);
+  return new ViewBuilder(options).update(store);
+}
 
-  const nodeIPs = [...store.all("Node")]
+const endpointsIndexes = new WeakMap(); // Endpoints object → its endpointsIndex (objects are immutable)
+
+const chainCache = new WeakMap(); // Service object → WeakMap(Pod object → its port chain)
+
+function cachedChains(svc) {
+  let m = chainCache.get(svc);
+  if (!m) chainCache.set(svc, (m = new WeakMap()));
+  return m;
+}
+
+const entryCache = new WeakMap(); // Service object → {nodeIPs, entries}
+
+function cachedEntryPoints(svc, nodeIPs) {
+  const hit = entryCache.get(svc);
+  if (hit && hit.nodeIPs === nodeIPs) return hit.entries;
+  const entries = entryPoints(svc, nodeIPs);
+  entryCache.set(svc, { nodeIPs, entries });
+  return entries;
+}
+
+function cachedEndpointsIndex(endpoints) {
+  let index = endpointsIndexes.get(endpoints);
+  if (!index) endpointsIndexes.set(endpoints, (index = endpointsIndex(endpoints)));
+  return index;
+}
+
+/** "<namespace>/<name>" (a Store key) → [namespace as stored, name]. */
+function splitKey(key) {
+  const i = key.indexOf("/");
+  return i < 0 ? ["", key] : [key.slice(0, i), key.slice(i + 1)];
+}
+
+function byName(a, b) {
+  return keyCompare(a.name, b.name);
+}
+
+function nodeIPsOf(store) {
+  return [...store.all("Node")]
     .sort((a, b) => keyCompare(nameOf(a), nameOf(b)))
     .map(internalIP)
     .filter(Boolean);
+}
 
-  // Namespaces ------------------------------------------------------------------------------
-  const nsInfo = new Map();
-  const touchNs = (ns) => {
-    let info = nsInfo.get(ns);
-    if (!info) {
-      info = { phase: null, services: 0, pods: 0, problems: 0 };
-      nsInfo.set(ns, info);
-    }
-    return info;
+/** What a pod record takes from the Pod object itself (assigned field by field: the records
+ * keep one shape, which V8 reads fast). */
+function setPodFields(rec, pod) {
+  const ns = nsOf(pod);
+  const name = nameOf(pod);
+  rec.id = ids.pod(ns, name);
+  rec.obj = pod;
+  rec.namespace = ns;
+  rec.name = name;
+  rec.labels = pod.metadata?.labels || {};
+  rec.phase = pod.status?.phase || "Pending";
+  rec.ready = isPodReady(pod);
+  rec.own = podOwnProblem(pod);
+  return rec;
+}
+
+function podRecord(pod) {
+  const rec = {
+    id: "",
+    obj: null,
+    namespace: "",
+    name: "",
+    labels: null,
+    phase: "",
+    ready: false,
+    own: null,
+    realGroup: null, // its workload (null: standalone)
+    group: null, // what it is folded into: realGroup, or its namespace's standalone group at LOD
+    links: new Map(), // service record → link, for every service selecting it
+    services: [],
+    problems: [],
+    unresolved: [], // "port <p> of service <s>" for each unresolved hop
+    drawn: false,
+    node: null,
+    gone: false,
   };
-  for (const n of store.all("Namespace")) {
-    const name = nameOf(n);
-    if (visible(name)) touchNs(name).phase = n?.status?.phase ?? null;
+  return setPodFields(rec, pod);
+}
+
+function serviceRecord(svc, ns, name) {
+  return {
+    svc,
+    namespace: ns,
+    name,
+    id: ids.service(ns, name),
+    type: "ClusterIP",
+    data: null,
+    problems: [],
+    links: [], // [{rec, endpoint, chains, bad}] in pod order
+    via: "selector",
+    selector: null,
+    ep: null, // endpointsIndex of its Endpoints object
+    entryIds: null,
+    node: null,
+    edges: [],
+    externals: [],
+    entryNodes: [],
+    entryEdges: [],
+    row: null,
+    gone: false,
+  };
+}
+
+function newGroup(ns, kind, name, synthetic = false) {
+  return {
+    id: synthetic ? ids.standalone(ns) : ids.workload(ns, kind, name),
+    namespace: ns,
+    kind,
+    name,
+    obj: null,
+    members: new Set(),
+    pods: [], // members sorted by id
+    sorted: true, // pods is current
+    synthetic,
+    agg: null,
+    open: false,
+    merged: false,
+    openNext: false,
+    mergedNext: false,
+    node: null,
+    gone: false,
+  };
+}
+
+function newSpace(name) {
+  return {
+    name,
+    obj: null, // its Namespace object
+    pods: new Map(), // name → pod record
+    podList: null, // sorted by id (null: to sort again)
+    labels: new Map(), // "key\0value" → Set of pod records
+    services: new Map(), // name → service record
+    svcList: null,
+    groups: new Map(), // id → workload group
+    synthetic: null, // the standalone pods' group at level of detail
+    standalone: [],
+    quiet: null, // merged quiet workloads (second level of detail)
+    groupList: [], // its groups (and standalone group), sorted by id
+    node: null,
+    wlNodes: [],
+    podNodes: [],
+  };
+}
+
+function indexLabels(space, rec, add) {
+  for (const k in rec.labels) {
+    const key = `${k}\u0000${rec.labels[k]}`;
+    let set = space.labels.get(key);
+    if (add) {
+      if (!set) space.labels.set(key, (set = new Set()));
+      set.add(rec);
+    } else if (set) {
+      set.delete(rec);
+      if (!set.size) space.labels.delete(key);
+    }
+  }
+}
+
+function matchPods(space, selector) {
+  let best = null;
+  for (const k in selector) {
+    const set = space.labels.get(`${k}\u0000${selector[k]}`);
+    if (!set) return [];
+    if (!best || set.size < best.size) best = set;
+  }
+  if (!best) return [];
+  const out = [];
+  for (const rec of best) if (selectorMatches(selector, rec.labels)) out.push(rec);
+  return out.sort(byId);
+}
+
+function dirtySets() {
+  return {
+    services: new Set(), // service records to compute again (selection, chains, readiness)
+    pods: new Set(), // pod records whose services/problems to derive again
+    groups: new Set(), // groups whose members or members' state changed
+    spaces: new Set(), // namespace names whose lists and node to build again
+    edges: new Set(), // service records whose edges to build again (a target's drawing changed)
+    rows: new Set(), // service records whose table row to build again
+    podNodes: new Set(),
+    groupNodes: new Set(),
+    regroup: new Set(), // namespaces whose workload objects changed
+  };
+}
+
+/**
+ * buildView, kept up to date change by change:
+ *
+ *   const builder = new ViewBuilder(options);
+ *   let view = builder.update(store);             // everything
+ *   view = builder.update(store, batch.changes);  // after the store applied these changes
+ *   builder.setOptions(options);                  // the next update builds everything again
+ *
+ * `changes` are the Store's batch changes ({kind, key, ...}; several batches may be
+ * concatenated) since the previous update; only their kind and key are read — the objects come
+ * from `store`. The View is always equal to buildView(store, options); what did not change keeps
+ * its objects (nodes, edges and rows are the very same objects as in the previous View), so a
+ * consumer can find what changed by identity. Work is proportional to what changed: a pod's change
+ * computes the services selecting it, its workload and its namespace's lists again; a change that
+ * reaches the whole view (Nodes' IPs, a level of detail switching on or off) builds everything.
+ */
+export class ViewBuilder {
+  constructor(options = {}) {
+    this.setOptions(options);
   }
 
-  // Workload groups ---------------------------------------------------------------------------
-  const groups = new Map();
-  const ensureGroup = (ns, kind, name) => {
-    const id = ids.workload(ns, kind, name);
-    let g = groups.get(id);
-    if (!g) {
-      g = { id, namespace: ns, kind, name, obj: null, pods: [], synthetic: false };
-      groups.set(id, g);
-      touchNs(ns);
+  setOptions(options = {}) {
+    this.options = options;
+    this.state = null;
+  }
+
+  update(store, changes = null) {
+    if (this.state && changes) {
+      const view = this.incremental(store, changes);
+      if (view) return view;
     }
-    return g;
-  };
-  for (const kind of WORKLOAD_KINDS) {
-    for (const obj of store.all(kind)) {
-      const ns = nsOf(obj);
-      if (!visible(ns)) continue;
-      if (kind === "ReplicaSet") {
-        const ref = controllerRef(obj);
-        if (ref && ref.kind === "Deployment") continue; // drawn as its Deployment
+    return this.full(store);
+  }
+
+  // -- the two ways in ------------------------------------------------------------------------
+
+  full(store) {
+    const options = this.options;
+    const filter = options.namespaces ?? null;
+    const st = {
+      o: {
+        expanded: options.expanded ?? new Set(),
+        collapsed: options.collapsed ?? new Set(),
+        collapseAbove: options.collapseAbove ?? 5,
+        maxPods: options.maxPods ?? 1500,
+        maxEntries: options.maxEntries ?? 600,
+        maxNodes: options.maxNodes ?? 3000,
+      },
+      visible: (ns) => filter === null || filter.has(ns),
+      nodeIPs: nodeIPsOf(store),
+      spaces: new Map(),
+      order: null, // {byName: [space], bySlash: [space]}
+      lod: undefined,
+      merge: undefined,
+      drawEntries: undefined,
+    };
+    this.state = st;
+    const d = dirtySets();
+    for (const n of store.all("Namespace")) {
+      const name = nameOf(n);
+      if (st.visible(name)) this.space(name).obj = n;
+    }
+    this.groupsFromWorkloads(store, null);
+    for (const pod of store.all("Pod")) {
+      const ns = nsOf(pod);
+      if (!st.visible(ns)) continue;
+      const sp = this.space(ns);
+      const rec = podRecord(pod);
+      sp.pods.set(rec.name, rec);
+      indexLabels(sp, rec, true);
+    }
+    for (const svc of store.all("Service")) {
+      const ns = nsOf(svc);
+      if (!st.visible(ns)) continue;
+      this.space(ns).services.set(nameOf(svc), serviceRecord(svc, ns, nameOf(svc)));
+    }
+    for (const sp of st.spaces.values()) {
+      for (const rec of sp.pods.values()) {
+        this.assignGroup(store, sp, rec);
+        d.pods.add(rec);
       }
-      ensureGroup(ns, kind, nameOf(obj)).obj = obj;
+      for (const s of sp.services.values()) d.services.add(s);
+      for (const g of sp.groups.values()) d.groups.add(g);
+      d.spaces.add(sp.name);
     }
+    return this.finish(store, d, true);
   }
-  const rsOwner = new Map();
-  const workloadOf = (pod, ns) => {
-    const ref = controllerRef(pod);
-    if (!ref || !GROUPED_OWNER_KINDS.has(ref.kind)) return null;
-    if (ref.kind !== "ReplicaSet") return ensureGroup(ns, ref.kind, ref.name);
-    const key = `${ns}/${ref.name}`;
-    let g = rsOwner.get(key);
-    if (!g) {
-      const rs = store.get("ReplicaSet", ns, ref.name);
-      const up = rs && controllerRef(rs);
-      g =
-        up && up.kind === "Deployment"
-          ? ensureGroup(ns, "Deployment", up.name)
-          : ensureGroup(ns, "ReplicaSet", ref.name);
-      rsOwner.set(key, g);
+
+  /** The View after `changes`, or null when they reach so far that a full build is due. */
+  incremental(store, changes) {
+    const st = this.state;
+    const d = dirtySets();
+    const touched = new Map(); // kind → Set(key)
+    for (const c of changes) {
+      if (!c || !c.kind) continue;
+      let set = touched.get(c.kind);
+      if (!set) touched.set(c.kind, (set = new Set()));
+      set.add(c.key);
     }
+    if (touched.has("Node")) {
+      const ips = nodeIPsOf(store);
+      if (ips.join(",") !== st.nodeIPs.join(",")) return null;
+    }
+    for (const key of touched.get("Namespace") || []) {
+      const name = splitKey(key)[1];
+      if (!st.visible(name)) continue;
+      this.space(name).obj = store.get("Namespace", "", name) || null;
+      d.spaces.add(name);
+    }
+    for (const kind of WORKLOAD_KINDS) {
+      for (const key of touched.get(kind) || []) {
+        const ns = splitKey(key)[0] || "default";
+        if (st.visible(ns)) d.regroup.add(ns);
+      }
+    }
+    const added = [];
+    for (const key of touched.get("Pod") || []) {
+      const [stored, name] = splitKey(key);
+      const ns = stored || "default";
+      if (!st.visible(ns)) continue;
+      const sp = this.space(ns);
+      const old = sp.pods.get(name);
+      const obj = store.get("Pod", stored, name);
+      if (old) {
+        for (const s of old.links.keys()) d.services.add(s);
+        indexLabels(sp, old, false);
+      }
+      let rec = null;
+      if (old && obj) {
+        // the same record, so that lists holding it stay in order
+        rec = setPodFields(old, obj);
+      } else if (old) {
+        sp.pods.delete(name);
+        old.gone = true;
+        sp.podList = null;
+        if (old.realGroup) {
+          old.realGroup.members.delete(old);
+          old.realGroup.sorted = false;
+          d.groups.add(old.realGroup);
+        }
+      } else if (obj) {
+        rec = podRecord(obj);
+        sp.pods.set(name, rec);
+        sp.podList = null;
+      }
+      if (rec) {
+        indexLabels(sp, rec, true);
+        d.pods.add(rec);
+        added.push([sp, rec]);
+      }
+      for (const s of sp.services.values()) {
+        const sel = s.selector;
+        if (sel ? rec && selectorMatches(sel, rec.labels) : s.ep && s.ep.byPod.has(name)) d.services.add(s);
+      }
+      d.spaces.add(ns);
+    }
+    for (const key of touched.get("Service") || []) {
+      const [stored, name] = splitKey(key);
+      const ns = stored || "default";
+      if (!st.visible(ns)) continue;
+      const sp = this.space(ns);
+      const old = sp.services.get(name);
+      const obj = store.get("Service", stored, name);
+      if (old && obj) {
+        old.svc = obj;
+        d.services.add(old);
+      } else if (old) {
+        for (const l of old.links) {
+          if (l.rec.links.get(old) === l) l.rec.links.delete(old);
+          d.pods.add(l.rec);
+        }
+        sp.services.delete(name);
+        old.gone = true;
+        sp.svcList = null;
+      } else if (obj) {
+        const s = serviceRecord(obj, ns, name);
+        sp.services.set(name, s);
+        d.services.add(s);
+        sp.svcList = null;
+      }
+      d.spaces.add(ns);
+    }
+    for (const key of touched.get("Endpoints") || []) {
+      const [stored, name] = splitKey(key);
+      const s = st.spaces.get(stored || "default")?.services.get(name);
+      if (s) d.services.add(s);
+    }
+    if (d.regroup.size) this.regroup(store, d);
+    for (const [sp, rec] of added) {
+      if (rec.gone || d.regroup.has(sp.name)) continue;
+      const left = this.assignGroup(store, sp, rec);
+      if (left) d.groups.add(left);
+      if (rec.realGroup) d.groups.add(rec.realGroup);
+    }
+    return this.finish(store, d, false);
+  }
+
+  // -- state helpers --------------------------------------------------------------------------
+
+  space(name) {
+    const st = this.state;
+    let sp = st.spaces.get(name);
+    if (!sp) {
+      st.spaces.set(name, (sp = newSpace(name)));
+      st.order = null;
+    }
+    return sp;
+  }
+
+  ensureGroup(sp, kind, name) {
+    const id = ids.workload(sp.name, kind, name);
+    let g = sp.groups.get(id);
+    if (!g) sp.groups.set(id, (g = newGroup(sp.name, kind, name)));
     return g;
-  };
-
-  // Pods, indexed by namespace and label key=value -------------------------------------------
-  const pods = [];
-  for (const pod of store.all("Pod")) {
-    const ns = nsOf(pod);
-    if (!visible(ns)) continue;
-    const name = nameOf(pod);
-    pods.push({
-      id: ids.pod(ns, name),
-      obj: pod,
-      namespace: ns,
-      name,
-      labels: pod.metadata?.labels || {},
-      phase: pod.status?.phase || "Pending",
-      ready: isPodReady(pod),
-      group: null,
-      services: [],
-      problems: [],
-      unresolved: [], // "port <p> of service <s>" for each unresolved hop
-      drawn: false,
-    });
   }
-  pods.sort(byId);
-  const podByKey = new Map();
-  const labelIndex = new Map();
-  for (const rec of pods) {
-    podByKey.set(`${rec.namespace}/${rec.name}`, rec);
-    touchNs(rec.namespace).pods++;
-    rec.group = workloadOf(rec.obj, rec.namespace);
-    const own = podOwnProblem(rec.obj);
-    if (own) rec.problems.push(own);
-    let idx = labelIndex.get(rec.namespace);
-    if (!idx) labelIndex.set(rec.namespace, (idx = new Map()));
-    for (const k in rec.labels) {
-      const key = `${k}\u0000${rec.labels[k]}`;
-      const list = idx.get(key);
-      if (list) list.push(rec);
-      else idx.set(key, [rec]);
+
+  /** Groups of the workload objects (of the namespaces in `only`, or all visible ones). */
+  groupsFromWorkloads(store, only) {
+    const st = this.state;
+    for (const kind of WORKLOAD_KINDS) {
+      for (const obj of store.all(kind)) {
+        const ns = nsOf(obj);
+        if (only ? !only.has(ns) : !st.visible(ns)) continue;
+        if (kind === "ReplicaSet") {
+          const ref = controllerRef(obj);
+          if (ref && ref.kind === "Deployment") continue; // drawn as its Deployment
+        }
+        this.ensureGroup(this.space(ns), kind, nameOf(obj)).obj = obj;
+      }
     }
   }
-  const matchPods = (ns, selector) => {
-    const idx = labelIndex.get(ns);
-    if (!idx) return [];
-    let best = null;
-    for (const k in selector) {
-      const list = idx.get(`${k}\u0000${selector[k]}`);
-      if (!list) return [];
-      if (!best || list.length < best.length) best = list;
-    }
-    return best ? best.filter((rec) => selectorMatches(selector, rec.labels)) : [];
-  };
 
-  // Services: selection, readiness, chains, entry points ---------------------------------------
-  const services = [];
-  for (const svc of store.all("Service")) if (visible(nsOf(svc))) services.push(svc);
-  services.sort((a, b) =>
-    keyCompare(`${nsOf(a)}/${nameOf(a)}`, `${nsOf(b)}/${nameOf(b)}`),
-  );
-  const serviceRecs = services.map((svc) => {
-    const ns = nsOf(svc);
-    const name = nameOf(svc);
+  /** The workload a pod is grouped under (Pod → ReplicaSet → Deployment, or its controller);
+   *  returns the group it left, if it moved. */
+  assignGroup(store, sp, rec) {
+    const ref = controllerRef(rec.obj);
+    let g = null;
+    if (ref && GROUPED_OWNER_KINDS.has(ref.kind)) {
+      if (ref.kind !== "ReplicaSet") g = this.ensureGroup(sp, ref.kind, ref.name);
+      else {
+        const rs = store.get("ReplicaSet", sp.name, ref.name);
+        const up = rs && controllerRef(rs);
+        g = up && up.kind === "Deployment" ? this.ensureGroup(sp, "Deployment", up.name) : this.ensureGroup(sp, "ReplicaSet", ref.name);
+      }
+    }
+    const old = rec.realGroup;
+    if (g === old) return null;
+    if (old) {
+      old.members.delete(rec);
+      old.sorted = false;
+    }
+    if (g) {
+      g.members.add(rec);
+      g.sorted = false;
+    }
+    rec.realGroup = g;
+    return old;
+  }
+
+  /** Workload objects changed in these namespaces: group their pods again from scratch. */
+  regroup(store, d) {
+    const st = this.state;
+    for (const ns of d.regroup) {
+      const sp = this.space(ns);
+      for (const g of sp.groups.values()) g.gone = true;
+      sp.groups = new Map();
+    }
+    this.groupsFromWorkloads(store, d.regroup);
+    for (const ns of d.regroup) {
+      const sp = st.spaces.get(ns);
+      for (const rec of sp.pods.values()) {
+        this.assignGroup(store, sp, rec);
+        d.pods.add(rec);
+      }
+      for (const s of sp.services.values()) d.services.add(s);
+      for (const g of sp.groups.values()) d.groups.add(g);
+      sp.synthetic = null;
+      d.spaces.add(ns);
+    }
+  }
+
+  // -- from dirty records to the View ---------------------------------------------------------
+
+  finish(store, d, full) {
+    const st = this.state;
+    const o = st.o;
+    for (const s of d.services) {
+      if (s.gone) continue;
+      this.computeService(store, s, d);
+      d.spaces.add(s.namespace);
+    }
+    for (const rec of d.pods) {
+      if (rec.gone) continue;
+      derivePod(rec);
+      if (rec.realGroup) d.groups.add(rec.realGroup);
+      for (const s of rec.links.keys()) d.rows.add(s);
+      d.podNodes.add(rec);
+      d.spaces.add(rec.namespace);
+    }
+    for (const g of d.groups) {
+      if (g.gone) continue;
+      const sp = st.spaces.get(g.namespace);
+      d.spaces.add(g.namespace);
+      if (!g.obj && g.members.size === 0) {
+        if (sp.groups.get(g.id) === g) sp.groups.delete(g.id);
+        g.gone = true;
+        continue;
+      }
+      if (!g.sorted) {
+        g.pods = [...g.members].sort(byId);
+        g.sorted = true;
+      }
+      g.agg = aggregate(g, o);
+      d.groupNodes.add(g);
+    }
+    for (const ns of d.spaces) {
+      const sp = st.spaces.get(ns);
+      if (!sp) continue;
+      if (!sp.obj && !sp.pods.size && !sp.services.size && !sp.groups.size) {
+        st.spaces.delete(ns);
+        st.order = null;
+        continue;
+      }
+      if (!sp.podList) sp.podList = [...sp.pods.values()].sort(byId);
+      if (!sp.svcList) sp.svcList = [...sp.services.values()].sort(byName);
+      sp.standalone = sp.podList.filter((rec) => !rec.realGroup);
+    }
+
+    // Folding and level of detail ----------------------------------------------------------------
+    let drawnPods = 0;
+    let serviceCount = 0;
+    let podCount = 0;
+    let workloadCount = 0;
+    for (const sp of st.spaces.values()) {
+      drawnPods += sp.standalone.length;
+      serviceCount += sp.services.size;
+      podCount += sp.pods.size;
+      workloadCount += sp.groups.size;
+      for (const g of sp.groups.values()) if (openByDefault(g, o)) drawnPods += g.pods.length;
+    }
+    const lod = drawnPods > o.maxPods;
+    if (!full && lod !== st.lod) return null;
+    st.lod = lod;
+    for (const ns of d.spaces) {
+      const sp = st.spaces.get(ns);
+      if (!sp) continue;
+      if (lod && sp.standalone.length) {
+        if (!sp.synthetic) sp.synthetic = newGroup(ns, "Pod", "*", true);
+        const g = sp.synthetic;
+        g.members = new Set(sp.standalone);
+        g.pods = sp.standalone;
+        g.agg = aggregate(g, o);
+        d.groupNodes.add(g);
+      } else sp.synthetic = null;
+      for (const rec of sp.podList) {
+        const group = rec.realGroup || (lod ? sp.synthetic : null);
+        if (rec.group !== group) {
+          rec.group = group;
+          d.podNodes.add(rec);
+          for (const s of rec.links.keys()) {
+            d.edges.add(s);
+            d.rows.add(s);
+          }
+        }
+      }
+    }
+    const groups = [];
+    for (const sp of st.spaces.values()) {
+      for (const g of sp.groups.values()) groups.push(g);
+      if (sp.synthetic) groups.push(sp.synthetic);
+    }
+    if (!lod) for (const g of groups) g.openNext = openByDefault(g, o);
+    else {
+      const wanted = [];
+      for (const g of groups) {
+        g.openNext = false;
+        if (o.expanded.has(g.id)) wanted.push(g);
+      }
+      let budget = o.maxPods;
+      for (const g of wanted.sort(byId)) {
+        if (g.pods.length <= budget) {
+          g.openNext = true;
+          budget -= g.pods.length;
+        }
+      }
+    }
+    let drawnPodCount = 0;
+    for (const g of groups) {
+      if (g.openNext) drawnPodCount += g.pods.length;
+      if (g.openNext !== g.open) d.spaces.add(g.namespace);
+    }
+    if (!lod) for (const sp of st.spaces.values()) drawnPodCount += sp.standalone.length;
+    // Second level of detail: still too many nodes → per namespace, the quiet workloads (no
+    // problem, selected by no service, not expanded by the user) become one folded node.
+    const merge = st.spaces.size + serviceCount + groups.length + drawnPodCount > o.maxNodes;
+    if (!full && merge !== st.merge) return null;
+    st.merge = merge;
+    for (const ns of d.spaces) {
+      const sp = st.spaces.get(ns);
+      if (!sp) continue;
+      const mine = [...sp.groups.values()];
+      if (sp.synthetic) mine.push(sp.synthetic);
+      mine.sort(byId);
+      const quiet = merge && !o.expanded.has(ids.quiet(ns)) ? mine.filter((g) => g.agg.quiet) : [];
+      const merged = quiet.length >= 2;
+      sp.quiet = merged ? quiet : null;
+      sp.groupList = mine;
+      for (const g of mine) {
+        g.mergedNext = merged && g.agg.quiet;
+        if (g.openNext !== g.open || g.mergedNext !== g.merged) {
+          g.open = g.openNext;
+          g.merged = g.mergedNext;
+          d.groupNodes.add(g);
+        }
+      }
+      for (const rec of sp.podList) {
+        const drawn = rec.group ? rec.group.open && !rec.group.merged : true;
+        if (drawn !== rec.drawn) {
+          rec.drawn = drawn;
+          d.podNodes.add(rec);
+          for (const s of rec.links.keys()) d.edges.add(s);
+        }
+      }
+    }
+    let mergedAny = false;
+    for (const sp of st.spaces.values()) if (sp.quiet) mergedAny = true;
+
+    // Entry points: drawn only while there are not too many --------------------------------------
+    let entryCount = 0;
+    for (const sp of st.spaces.values()) for (const s of sp.services.values()) entryCount += s.entryIds.size;
+    const drawEntries = entryCount <= o.maxEntries;
+    if (!full && drawEntries !== st.drawEntries) return null;
+    st.drawEntries = drawEntries;
+
+    // Nodes, edges and rows of what changed ------------------------------------------------------
+    for (const s of d.services) {
+      if (s.gone) continue;
+      s.node = serviceNode(s);
+      buildEntries(s, drawEntries);
+      d.edges.add(s);
+      d.rows.add(s);
+    }
+    for (const s of d.edges) if (!s.gone) buildEdges(s);
+    for (const s of d.rows) if (!s.gone) s.row = serviceRow(s);
+    for (const g of d.groupNodes) if (!g.gone) g.node = workloadNode(g);
+    for (const rec of d.podNodes) if (!rec.gone) rec.node = rec.drawn ? podNode(rec) : null;
+    for (const ns of d.spaces) {
+      const sp = st.spaces.get(ns);
+      if (!sp) continue;
+      const wl = [];
+      for (const g of sp.groupList) if (!g.merged) wl.push(g.node);
+      if (sp.quiet) wl.push(quietNode(ns, sp.quiet));
+      wl.sort(byId);
+      sp.wlNodes = wl;
+      sp.podNodes = [];
+      for (const rec of sp.podList) if (rec.drawn) sp.podNodes.push(rec.node);
+      let problems = 0;
+      for (const s of sp.svcList) if (s.problems.length) problems++;
+      for (const n of wl) if (n.problems.length) problems++;
+      for (const n of sp.podNodes) if (n.problems.length) problems++;
+      const info = {
+        phase: sp.obj ? (sp.obj.status?.phase ?? null) : null,
+        services: sp.services.size,
+        pods: sp.pods.size,
+        problems,
+      };
+      const was = sp.node?.data;
+      if (!was || was.phase !== info.phase || was.services !== info.services || was.pods !== info.pods || was.problems !== info.problems) {
+        sp.node = {
+          id: ids.namespace(ns),
+          type: "namespace",
+          label: ns,
+          namespace: ns,
+          name: ns,
+          kind: "Namespace",
+          problems: [],
+          data: info,
+        };
+      }
+    }
+    if (!st.order) {
+      const all = [...st.spaces.values()];
+      st.order = {
+        byName: all.slice().sort(byName),
+        bySlash: all.sort((a, b) => keyCompare(`${a.name}/`, `${b.name}/`)),
+      };
+    }
+    return assemble(st, { lod: lod || mergedAny, drawEntries, serviceCount, podCount, workloadCount });
+  }
+
+  /** A service's selection, readiness, chains and problems; its pods' links follow. */
+  computeService(store, s, d) {
+    const st = this.state;
+    const sp = st.spaces.get(s.namespace);
+    const svc = s.svc;
+    const ns = s.namespace;
+    const name = s.name;
     const id = ids.service(ns, name);
     const spec = specOf(svc);
     const type = spec.type || "ClusterIP";
-    touchNs(ns).services++;
     const epObj = type === "ExternalName" ? undefined : store.get("Endpoints", ns, name);
-    const ep = epObj ? endpointsIndex(epObj) : null;
+    const ep = epObj ? cachedEndpointsIndex(epObj) : null;
     const selector = serviceSelector(svc);
     let selected = [];
     let via = "selector";
     if (selector) {
-      selected = matchPods(ns, selector);
+      selected = matchPods(sp, selector);
     } else if (ep) {
       via = "endpoints";
       for (const podName of [...ep.byPod.keys()].sort()) {
-        const rec = podByKey.get(`${ns}/${podName}`);
+        const rec = sp.pods.get(podName);
         if (rec) selected.push(rec);
       }
     }
     const links = [];
     const unresolved = new Map(); // port label → [pod names]
+    const chainsOf = via === "selector" ? cachedChains(svc) : null;
+    const shared = via === "selector" ? null : (spec.ports || []).map((p) => endpointsHop(p, epObj));
     for (const rec of selected) {
       const endpoint = ep ? (ep.byPod.get(rec.name) ?? "absent") : controllerEndpointState(svc, rec.obj);
-      const chains =
-        via === "selector"
-          ? portChain(svc, rec.obj)
-          : (spec.ports || []).map((p) => endpointsHop(p, epObj));
-      rec.services.push(id);
+      let chains = shared;
+      if (chainsOf) {
+        chains = chainsOf.get(rec.obj);
+        if (!chains) chainsOf.set(rec.obj, (chains = portChain(svc, rec.obj)));
+      }
+      let bad = "";
       for (const hop of chains) {
         if (hop.resolved) continue;
         const label = portLabel(hop);
-        const key = `port ${label} of service ${name}`;
-        rec.problems.push(`${key} unresolved`);
-        rec.unresolved.push(key);
+        bad += `${label}\n`;
         if (!unresolved.has(label)) unresolved.set(label, []);
         unresolved.get(label).push(rec.name);
       }
-      links.push({ rec, endpoint, chains });
+      links.push({ rec, endpoint, chains, bad });
     }
+    // the pods whose list of services or problems changes
+    const before = new Map();
+    for (const l of s.links) before.set(l.rec, l);
+    for (const l of links) {
+      const was = before.get(l.rec);
+      l.rec.links.set(s, l);
+      if (!was || was.bad !== l.bad) d.pods.add(l.rec);
+      before.delete(l.rec);
+    }
+    for (const [rec, l] of before) {
+      if (rec.links.get(s) === l) rec.links.delete(s);
+      d.pods.add(rec);
+    }
+
     let endpoints;
     if (ep) {
       endpoints = { ready: ep.ready, notReady: ep.notReady, total: ep.ready + ep.notReady };
@@ -626,7 +1202,7 @@ export function buildView(store, options = {}) {
             ip: a.ip,
             ready: a.ready,
             nodeName: a.nodeName,
-            pod: a.podName && podByKey.has(`${ns}/${a.podName}`) ? ids.pod(ns, a.podName) : null,
+            pod: a.podName && sp.pods.has(a.podName) ? ids.pod(ns, a.podName) : null,
           }))
         : [];
     const data = {
@@ -646,394 +1222,343 @@ export function buildView(store, options = {}) {
       sessionAffinity: spec.sessionAffinity || "None",
       publishNotReadyAddresses: !!spec.publishNotReadyAddresses,
       endpoints,
-      entries: entryPoints(svc, nodeIPs),
+      entries: cachedEntryPoints(svc, st.nodeIPs),
       manualEndpoints,
       pending,
     };
-    return { id, svc, namespace: ns, name, type, data, problems, links, via };
-  });
+    s.id = id;
+    s.type = type;
+    s.data = data;
+    s.problems = problems;
+    s.links = links;
+    s.via = via;
+    s.selector = selector;
+    s.ep = ep;
+    s.entryIds = new Set(data.entries.map((e) => entryId(s, e)));
+  }
+}
 
-  // Folding and level of detail -------------------------------------------------------------
-  const standalone = new Map(); // ns → [pod rec]
-  for (const rec of pods) {
-    if (rec.group) rec.group.pods.push(rec);
-    else {
-      if (!standalone.has(rec.namespace)) standalone.set(rec.namespace, []);
-      standalone.get(rec.namespace).push(rec);
-    }
-  }
-  const groupList = [...groups.values()].sort(byId);
-  let open = new Set();
-  let drawnPods = 0;
-  for (const list of standalone.values()) drawnPods += list.length;
-  for (const g of groupList) {
-    if (expanded.has(g.id) || (g.pods.length <= collapseAbove && !collapsed.has(g.id))) {
-      open.add(g.id);
-      drawnPods += g.pods.length;
-    }
-  }
-  const lod = drawnPods > maxPods;
-  if (lod) {
-    open = new Set();
-    let budget = maxPods;
-    for (const [ns, list] of [...standalone.entries()].sort((a, b) => keyCompare(a[0], b[0]))) {
-      const g = {
-        id: ids.standalone(ns),
-        namespace: ns,
-        kind: "Pod",
-        name: "*",
-        obj: null,
-        pods: list,
-        synthetic: true,
-      };
-      groups.set(g.id, g);
-      for (const rec of list) rec.group = g;
-    }
-    standalone.clear();
-    for (const g of [...groups.values()].sort(byId)) {
-      if (expanded.has(g.id) && g.pods.length <= budget) {
-        open.add(g.id);
-        budget -= g.pods.length;
-      }
-    }
-  }
+function openByDefault(g, o) {
+  if (g.synthetic) return false; // standalone pods are drawn as they are, or folded at LOD
+  return o.expanded.has(g.id) || (g.pods.length <= o.collapseAbove && !o.collapsed.has(g.id));
+}
 
-  // Nodes --------------------------------------------------------------------------------------
-  const nodes = [];
-  const edges = [];
-  const nsNodes = [];
-  const rest = [];
-  const externals = new Map();
-
-  for (const s of serviceRecs) {
-    rest.push({
-      id: s.id,
-      type: "service",
-      parent: ids.namespace(s.namespace),
-      label: s.name,
-      namespace: s.namespace,
-      name: s.name,
-      kind: "Service",
-      problems: s.problems,
-      data: s.data,
-    });
+/** A pod's services and problems, from the services selecting it (in service order). */
+function derivePod(rec) {
+  const list = [...rec.links.keys()].sort(byName);
+  rec.services = [];
+  rec.problems = rec.own ? [rec.own] : [];
+  rec.unresolved = [];
+  for (const s of list) {
+    rec.services.push(s.id);
+    for (const hop of rec.links.get(s).chains) {
+      if (hop.resolved) continue;
+      const key = `port ${portLabel(hop)} of service ${s.name}`;
+      rec.problems.push(`${key} unresolved`);
+      rec.unresolved.push(key);
+    }
   }
-  const wlNodes = [];
-  for (const g of [...groups.values()].sort(byId)) {
-    const isOpen = open.has(g.id);
-    const total = g.pods.length;
-    let ready = 0;
-    let notReady = 0;
-    let failed = 0;
-    let succeeded = 0;
-    let served = false; // some service selects one of its pods
-    const unresolved = new Map();
-    for (const rec of g.pods) {
-      if (rec.ready) ready++;
-      if (rec.phase === "Failed") failed++;
-      else if (rec.phase === "Succeeded") succeeded++;
-      else if (!rec.ready || rec.obj.metadata?.deletionTimestamp) notReady++;
-      for (const key of rec.unresolved) unresolved.set(key, (unresolved.get(key) || 0) + 1);
-      if (rec.services.length) served = true;
-      if (isOpen) rec.drawn = true;
-    }
-    const desired = g.obj?.spec?.replicas ?? null;
-    const problems = [];
-    if (notReady) problems.push(`${notReady} of ${plural(total, "pod")} not ready`);
-    if (failed) problems.push(`${plural(failed, "pod")} failed`);
-    for (const [key, n] of unresolved) problems.push(`${key} unresolved in ${plural(n, "pod")}`);
-    if (desired !== null && total < desired && !g.synthetic) {
-      problems.push(`${total} of ${plural(desired, "replica")}`);
-    }
-    wlNodes.push({
-      id: g.id,
-      type: "workload",
-      parent: ids.namespace(g.namespace),
-      label: g.synthetic ? "standalone pods" : g.name,
-      namespace: g.namespace,
-      name: g.name,
+}
+
+/** A workload's counts and problems over its pods. */
+function aggregate(g, o) {
+  const total = g.pods.length;
+  let ready = 0;
+  let notReady = 0;
+  let failed = 0;
+  let succeeded = 0;
+  let served = false; // some service selects one of its pods
+  const unresolved = new Map();
+  for (const rec of g.pods) {
+    if (rec.ready) ready++;
+    if (rec.phase === "Failed") failed++;
+    else if (rec.phase === "Succeeded") succeeded++;
+    else if (!rec.ready || rec.obj.metadata?.deletionTimestamp) notReady++;
+    for (const key of rec.unresolved) unresolved.set(key, (unresolved.get(key) || 0) + 1);
+    if (rec.services.length) served = true;
+  }
+  const desired = g.obj?.spec?.replicas ?? null;
+  const problems = [];
+  if (notReady) problems.push(`${notReady} of ${plural(total, "pod")} not ready`);
+  if (failed) problems.push(`${plural(failed, "pod")} failed`);
+  for (const [key, n] of unresolved) problems.push(`${key} unresolved in ${plural(n, "pod")}`);
+  if (desired !== null && total < desired && !g.synthetic) {
+    problems.push(`${total} of ${plural(desired, "replica")}`);
+  }
+  return { total, ready, succeeded, desired, problems, quiet: !served && problems.length === 0 && !o.expanded.has(g.id) };
+}
+
+function workloadNode(g) {
+  const a = g.agg;
+  return {
+    id: g.id,
+    type: "workload",
+    parent: ids.namespace(g.namespace),
+    label: g.synthetic ? "standalone pods" : g.name,
+    namespace: g.namespace,
+    name: g.name,
+    kind: g.kind,
+    problems: a.problems,
+    data: {
       kind: g.kind,
-      problems,
-      data: {
-        kind: g.kind,
-        ready,
-        total,
-        succeeded,
-        desired,
-        expanded: isOpen,
-        folded: !isOpen && total > 0,
-        pods: g.pods.map((r) => r.id),
-      },
-      quiet: !served && problems.length === 0 && !expanded.has(g.id),
-      recs: g.pods,
-    });
-  }
-  // Second level of detail: still too many nodes → per namespace, the quiet workloads (no problem,
-  // selected by no service, not expanded by the user) become one folded node. Nothing with a
-  // problem or an edge merges.
-  let drawnPodCount = 0;
-  for (const n of wlNodes) if (n.data.expanded) drawnPodCount += n.data.total;
-  for (const list of standalone.values()) drawnPodCount += list.length;
-  const estimate = nsInfo.size + serviceRecs.length + wlNodes.length + drawnPodCount;
-  let merged = false;
-  if (estimate > maxNodes) {
-    const quietByNs = new Map();
-    for (const n of wlNodes) {
-      if (!n.quiet || expanded.has(ids.quiet(n.namespace))) continue;
-      if (!quietByNs.has(n.namespace)) quietByNs.set(n.namespace, []);
-      quietByNs.get(n.namespace).push(n);
-    }
-    const drop = new Set();
-    const groupsOfQuiet = [];
-    for (const [ns, list] of quietByNs) {
-      if (list.length < 2) continue;
-      merged = true;
-      let ready = 0;
-      let total = 0;
-      const podIds = [];
-      for (const n of list) {
-        drop.add(n.id);
-        for (const rec of n.recs) rec.drawn = false;
-        ready += n.data.ready;
-        total += n.data.total;
-        for (const id of n.data.pods) podIds.push(id);
-      }
-      groupsOfQuiet.push({
-        id: ids.quiet(ns),
-        type: "workload",
-        parent: ids.namespace(ns),
-        label: `${list.length} other workloads`,
-        namespace: ns,
-        name: "*",
-        kind: "*",
-        problems: [],
-        data: {
-          kind: "*",
-          ready,
-          total,
-          succeeded: 0,
-          desired: null,
-          expanded: false,
-          folded: true,
-          pods: podIds,
-          workloads: list.map((n) => n.id),
-        },
-      });
-    }
-    if (drop.size) {
-      const kept = wlNodes.filter((n) => !drop.has(n.id)).concat(groupsOfQuiet);
-      kept.sort(byId);
-      wlNodes.length = 0;
-      for (const n of kept) wlNodes.push(n);
-    }
-  }
-  for (const n of wlNodes) {
-    delete n.quiet;
-    delete n.recs;
-    rest.push(n);
-  }
-  for (const list of standalone.values()) for (const rec of list) rec.drawn = true;
-  for (const rec of pods) {
-    if (!rec.drawn) continue;
-    const pod = rec.obj;
-    rest.push({
-      id: rec.id,
-      type: "pod",
-      parent: rec.group ? rec.group.id : ids.namespace(rec.namespace),
-      label: rec.name,
-      namespace: rec.namespace,
-      name: rec.name,
-      kind: "Pod",
-      problems: rec.problems,
-      data: {
-        phase: rec.phase,
-        ready: rec.ready,
-        node: pod.spec?.nodeName || null,
-        ip: pod.status?.podIP || null,
-        hostIP: pod.status?.hostIP || null,
-        terminating: !!pod.metadata?.deletionTimestamp,
-        workload: rec.group && !rec.group.synthetic ? rec.group.id : null,
-        labels: rec.labels,
-        services: rec.services,
-      },
-    });
-  }
+      ready: a.ready,
+      total: a.total,
+      succeeded: a.succeeded,
+      desired: a.desired,
+      expanded: g.open,
+      folded: !g.open && a.total > 0,
+      pods: g.pods.map((r) => r.id),
+    },
+  };
+}
 
-  // Edges: service → pod or folded workload ---------------------------------------------------
-  for (const s of serviceRecs) {
-    const folded = new Map(); // group id → aggregate
-    for (const link of s.links) {
-      const rec = link.rec;
-      if (rec.drawn) {
-        edges.push({
-          id: ids.edge(s.id, rec.id),
-          source: s.id,
-          target: rec.id,
-          type: "selects",
-          ready: link.endpoint === "ready",
-          chains: link.chains,
-          endpoint: link.endpoint,
-          via: s.via,
-        });
+function quietNode(ns, list) {
+  let ready = 0;
+  let total = 0;
+  const podIds = [];
+  for (const g of list) {
+    ready += g.agg.ready;
+    total += g.agg.total;
+    for (const r of g.pods) podIds.push(r.id);
+  }
+  return {
+    id: ids.quiet(ns),
+    type: "workload",
+    parent: ids.namespace(ns),
+    label: `${list.length} other workloads`,
+    namespace: ns,
+    name: "*",
+    kind: "*",
+    problems: [],
+    data: {
+      kind: "*",
+      ready,
+      total,
+      succeeded: 0,
+      desired: null,
+      expanded: false,
+      folded: true,
+      pods: podIds,
+      workloads: list.map((g) => g.id),
+    },
+  };
+}
+
+function podNode(rec) {
+  const pod = rec.obj;
+  return {
+    id: rec.id,
+    type: "pod",
+    parent: rec.group ? rec.group.id : ids.namespace(rec.namespace),
+    label: rec.name,
+    namespace: rec.namespace,
+    name: rec.name,
+    kind: "Pod",
+    problems: rec.problems,
+    data: {
+      phase: rec.phase,
+      ready: rec.ready,
+      node: pod.spec?.nodeName || null,
+      ip: pod.status?.podIP || null,
+      hostIP: pod.status?.hostIP || null,
+      terminating: !!pod.metadata?.deletionTimestamp,
+      workload: rec.group && !rec.group.synthetic ? rec.group.id : null,
+      labels: rec.labels,
+      services: rec.services,
+    },
+  };
+}
+
+function serviceNode(s) {
+  return {
+    id: s.id,
+    type: "service",
+    parent: ids.namespace(s.namespace),
+    label: s.name,
+    namespace: s.namespace,
+    name: s.name,
+    kind: "Service",
+    problems: s.problems,
+    data: s.data,
+  };
+}
+
+function entryId(s, e) {
+  if (e.kind === "nodePort") return ids.nodePort(s.namespace, s.name, e.port);
+  if (e.kind === "loadBalancer") return ids.loadBalancer(s.namespace, s.name, e.address);
+  return ids.externalIP(s.namespace, s.name, e.address);
+}
+
+/** A service's entry point nodes (one per distinct id) and their edges into it. */
+function buildEntries(s, drawEntries) {
+  const seen = new Map();
+  const nodes = [];
+  for (const e of s.data.entries) {
+    const id = entryId(s, e);
+    let node = seen.get(id);
+    if (!node) {
+      const address = e.kind === "nodePort" ? `${e.address}:${e.port}` : e.address;
+      const label =
+        e.kind === "nodePort"
+          ? `NodePort :${e.port}`
+          : e.kind === "loadBalancer"
+            ? `LB ${e.address}`
+            : `External IP ${e.address}`;
+      node = {
+        id,
+        type: "entry",
+        parent: ids.namespace(s.namespace),
+        label,
+        namespace: s.namespace,
+        name: s.name,
+        kind: "Entry",
+        problems: [],
+        data: { kind: e.kind, address, addresses: [], ports: [], port: e.port, service: s.id },
+      };
+      seen.set(id, node);
+      nodes.push(node);
+    }
+    const addr = `${e.address}:${e.port}`;
+    if (!node.data.addresses.includes(addr)) node.data.addresses.push(addr);
+    if (!node.data.ports.includes(e.port)) node.data.ports.push(e.port);
+  }
+  s.entryNodes = [];
+  s.entryEdges = [];
+  if (!drawEntries) return;
+  for (const node of nodes) {
+    if (node.data.kind === "nodePort" && node.data.addresses.length > 1) {
+      node.label += ` (${node.data.addresses.length} nodes)`;
+    }
+    s.entryNodes.push(node);
+    s.entryEdges.push({
+      id: ids.edge(node.id, node.data.service),
+      source: node.id,
+      target: node.data.service,
+      type: "entry",
+      ready: true,
+      chains: [],
+    });
+  }
+}
+
+/** A service's edges: to its drawn pods or their folded groups, to external names and addresses.
+ *  An edge that is the same as before stays the same object. */
+function buildEdges(s) {
+  const before = new Map();
+  for (const e of s.edges) before.set(e.target, e);
+  const edges = [];
+  const externals = [];
+  const folded = new Map(); // group id → aggregate
+  for (const link of s.links) {
+    const rec = link.rec;
+    if (rec.drawn) {
+      const was = before.get(rec.id);
+      if (was && was.chains === link.chains && was.endpoint === link.endpoint && was.via === s.via && was.type === "selects") {
+        edges.push(was);
         continue;
       }
-      const gid = rec.group.id;
-      let agg = folded.get(gid);
-      if (!agg) {
-        agg = { ready: 0, total: 0, chains: link.chains, bad: false };
-        folded.set(gid, agg);
-      }
-      agg.total++;
-      if (link.endpoint === "ready") agg.ready++;
-      if (!agg.bad && link.chains.some((h) => !h.resolved)) {
-        agg.chains = link.chains;
-        agg.bad = true;
-      }
-    }
-    for (const [gid, agg] of folded) {
       edges.push({
-        id: ids.edge(s.id, gid),
+        id: ids.edge(s.id, rec.id),
         source: s.id,
-        target: gid,
+        target: rec.id,
         type: "selects",
-        ready: { ready: agg.ready, total: agg.total },
-        chains: agg.chains,
+        ready: link.endpoint === "ready",
+        chains: link.chains,
+        endpoint: link.endpoint,
         via: s.via,
-        pods: agg.total,
       });
+      continue;
     }
-    // ExternalName → its DNS name; manual endpoint addresses of a selector-less service.
-    const d = s.data;
-    if (d.externalName) {
-      const xid = ids.externalName(d.externalName);
-      if (!externals.has(xid)) {
-        externals.set(xid, {
-          id: xid,
-          type: "external",
-          label: d.externalName,
-          namespace: "",
-          name: d.externalName,
-          kind: "External",
-          problems: [],
-          data: { kind: "externalName", address: d.externalName },
-        });
-      }
-      edges.push({
-        id: ids.edge(s.id, xid),
-        source: s.id,
-        target: xid,
-        type: "external",
-        ready: true,
-        chains: [],
-      });
+    const gid = rec.group.id;
+    let agg = folded.get(gid);
+    if (!agg) {
+      agg = { ready: 0, total: 0, chains: link.chains, bad: false };
+      folded.set(gid, agg);
     }
-    let shown = 0;
-    for (const a of d.manualEndpoints) {
-      if (a.pod || shown >= MAX_ADDRESS_NODES) continue;
-      shown++;
-      const aid = ids.address(s.namespace, s.name, a.ip);
-      externals.set(aid, {
-        id: aid,
-        type: "external",
-        label: a.ip,
-        namespace: "",
-        name: a.ip,
-        kind: "External",
-        problems: [],
-        data: { kind: "address", address: a.ip, ready: a.ready, service: s.id },
-      });
-      edges.push({
-        id: ids.edge(s.id, aid),
-        source: s.id,
-        target: aid,
-        type: "external",
-        ready: a.ready,
-        chains: [],
-        endpoint: a.ready ? "ready" : "notReady",
-      });
+    agg.total++;
+    if (link.endpoint === "ready") agg.ready++;
+    if (!agg.bad && link.chains.some((h) => !h.resolved)) {
+      agg.chains = link.chains;
+      agg.bad = true;
     }
   }
-
-  // Entry points --------------------------------------------------------------------------------
-  const entries = [];
-  for (const s of serviceRecs) {
-    const seen = new Map();
-    for (const e of s.data.entries) {
-      let id;
-      if (e.kind === "nodePort") id = ids.nodePort(s.namespace, s.name, e.port);
-      else if (e.kind === "loadBalancer") id = ids.loadBalancer(s.namespace, s.name, e.address);
-      else id = ids.externalIP(s.namespace, s.name, e.address);
-      let node = seen.get(id);
-      if (!node) {
-        const address = e.kind === "nodePort" ? `${e.address}:${e.port}` : e.address;
-        const label =
-          e.kind === "nodePort"
-            ? `NodePort :${e.port}`
-            : e.kind === "loadBalancer"
-              ? `LB ${e.address}`
-              : `External IP ${e.address}`;
-        node = {
-          id,
-          type: "entry",
-          parent: ids.namespace(s.namespace),
-          label,
-          namespace: s.namespace,
-          name: s.name,
-          kind: "Entry",
-          problems: [],
-          data: { kind: e.kind, address, addresses: [], ports: [], port: e.port, service: s.id },
-        };
-        seen.set(id, node);
-        entries.push(node);
-      }
-      const addr = `${e.address}:${e.port}`;
-      if (!node.data.addresses.includes(addr)) node.data.addresses.push(addr);
-      if (!node.data.ports.includes(e.port)) node.data.ports.push(e.port);
+  for (const [gid, agg] of folded) {
+    const was = before.get(gid);
+    if (
+      was &&
+      was.pods === agg.total &&
+      was.ready.ready === agg.ready &&
+      was.chains === agg.chains &&
+      was.via === s.via
+    ) {
+      edges.push(was);
+      continue;
     }
-  }
-  const drawEntries = entries.length <= maxEntries;
-  if (drawEntries) {
-    for (const node of entries) {
-      if (node.data.kind === "nodePort" && node.data.addresses.length > 1) {
-        node.label += ` (${node.data.addresses.length} nodes)`;
-      }
-      rest.push(node);
-      edges.push({
-        id: ids.edge(node.id, node.data.service),
-        source: node.id,
-        target: node.data.service,
-        type: "entry",
-        ready: true,
-        chains: [],
-      });
-    }
-  }
-
-  // Namespaces last computed, first listed ------------------------------------------------------
-  let problemNodes = 0;
-  for (const n of rest) {
-    if (n.problems.length) {
-      problemNodes++;
-      touchNs(n.namespace).problems++;
-    }
-  }
-  for (const ns of [...nsInfo.keys()].sort()) {
-    const info = nsInfo.get(ns);
-    nsNodes.push({
-      id: ids.namespace(ns),
-      type: "namespace",
-      label: ns,
-      namespace: ns,
-      name: ns,
-      kind: "Namespace",
-      problems: [],
-      data: info,
+    edges.push({
+      id: ids.edge(s.id, gid),
+      source: s.id,
+      target: gid,
+      type: "selects",
+      ready: { ready: agg.ready, total: agg.total },
+      chains: agg.chains,
+      via: s.via,
+      pods: agg.total,
     });
   }
-  nodes.push(...nsNodes, ...rest);
-  for (const x of [...externals.values()].sort(byId)) nodes.push(x);
+  // ExternalName → its DNS name; manual endpoint addresses of a selector-less service.
+  const d = s.data;
+  if (d.externalName) {
+    const xid = ids.externalName(d.externalName);
+    externals.push({
+      id: xid,
+      type: "external",
+      label: d.externalName,
+      namespace: "",
+      name: d.externalName,
+      kind: "External",
+      problems: [],
+      data: { kind: "externalName", address: d.externalName },
+    });
+    edges.push({
+      id: ids.edge(s.id, xid),
+      source: s.id,
+      target: xid,
+      type: "external",
+      ready: true,
+      chains: [],
+    });
+  }
+  let shown = 0;
+  for (const a of d.manualEndpoints) {
+    if (a.pod || shown >= MAX_ADDRESS_NODES) continue;
+    shown++;
+    const aid = ids.address(s.namespace, s.name, a.ip);
+    externals.push({
+      id: aid,
+      type: "external",
+      label: a.ip,
+      namespace: "",
+      name: a.ip,
+      kind: "External",
+      problems: [],
+      data: { kind: "address", address: a.ip, ready: a.ready, service: s.id },
+    });
+    edges.push({
+      id: ids.edge(s.id, aid),
+      source: s.id,
+      target: aid,
+      type: "external",
+      ready: a.ready,
+      chains: [],
+      endpoint: a.ready ? "ready" : "notReady",
+    });
+  }
+  s.edges = edges;
+  s.externals = externals;
+}
 
-  const rows = serviceRecs.map((s) => ({
+function serviceRow(s) {
+  return {
     id: s.id,
     namespace: s.namespace,
     name: s.name,
@@ -1061,19 +1586,45 @@ export function buildView(store, options = {}) {
       labels: l.rec.labels,
       problems: l.rec.problems,
     })),
-  }));
+  };
+}
 
+/** The View from every namespace's current pieces, in buildView's order. */
+function assemble(st, { lod, drawEntries, serviceCount, podCount, workloadCount }) {
+  const { byName: spacesByName, bySlash } = st.order;
+  const nodes = [];
+  const edges = [];
+  const rows = [];
+  for (const sp of spacesByName) nodes.push(sp.node);
+  let problemNodes = 0;
+  for (const sp of bySlash) {
+    for (const s of sp.svcList) nodes.push(s.node);
+    problemNodes += sp.node.data.problems;
+  }
+  for (const sp of bySlash) for (const n of sp.wlNodes) nodes.push(n);
+  for (const sp of bySlash) for (const n of sp.podNodes) nodes.push(n);
+  if (drawEntries) for (const sp of bySlash) for (const s of sp.svcList) for (const n of s.entryNodes) nodes.push(n);
+  const externals = new Map();
+  for (const sp of bySlash) {
+    for (const s of sp.svcList) {
+      for (const e of s.edges) edges.push(e);
+      for (const x of s.externals) if (!externals.has(x.id)) externals.set(x.id, x);
+      rows.push(s.row);
+    }
+  }
+  if (drawEntries) for (const sp of bySlash) for (const s of sp.svcList) for (const e of s.entryEdges) edges.push(e);
+  for (const x of [...externals.values()].sort(byId)) nodes.push(x);
   return {
     nodes,
     edges,
     counts: {
-      services: serviceRecs.length,
-      pods: pods.length,
+      services: serviceCount,
+      pods: podCount,
       drawnNodes: nodes.length,
       drawnEdges: edges.length,
-      workloads: [...groups.values()].filter((g) => !g.synthetic).length,
+      workloads: workloadCount,
       problems: problemNodes,
-      lod: lod || merged,
+      lod,
     },
     services: rows,
   };

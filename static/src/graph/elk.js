@@ -1,20 +1,22 @@
 /**
  * elk.js — ELK layered, run in a Web Worker (static/dist/elk-worker.min.js, copied by the
- * build) so a layout never blocks the page. One worker for the page, started early (warm) so the
- * first layout does not pay for loading it.
+ * build) so a layout never blocks the page. One worker for the page, started when the first
+ * small graph needs it: loading it (1.6 MB of script) while a big snapshot is on its way slows
+ * the snapshot down, and big graphs never use it.
  */
 import ELK from "elkjs/lib/elk-api.js";
 
 let elk = null;
 let url = null;
 
-export function startElk(workerUrl) {
+export function startElk(workerUrl, { warm = true } = {}) {
   if (elk || !workerUrl || typeof Worker === "undefined") return elk;
   url = workerUrl;
   try {
     elk = new ELK({ workerUrl });
-    // warm up: parse the worker's code now, while the snapshot is on its way
-    elk.layout({ id: "warm", children: [{ id: "a", width: 1, height: 1 }], edges: [] }).catch(() => {});
+    // warm up: parse the worker's code now (not when a layout is asked for at once: it would
+    // only queue ahead of it)
+    if (warm) elk.layout({ id: "warm", children: [{ id: "a", width: 1, height: 1 }], edges: [] }).catch(() => {});
   } catch {
     elk = null;
   }

@@ -7,6 +7,15 @@
  *                                 // later calls: apply the difference in one cy.batch() — new
  *                                 // nodes placed next to their kin, nothing else moves, changes
  *                                 // flash, removed elements fade out. Resolves once drawn.
+ *                                 // Only view nodes/edges that are not the very objects drawn
+ *                                 // last time are looked at (model.js's ViewBuilder keeps the
+ *                                 // objects of what did not change), so a small change to a big
+ *                                 // graph costs little.
+ *
+ * Big graphs (LARGE_ELEMENTS) are drawn cheaply: haystack edges, labels only when zoomed in, and
+ * namespaces / unfolded workloads as plain boxes behind their members ("flat") instead of
+ * Cytoscape compound nodes, which roughly double the cost of drawing a thousand nodes. A box
+ * follows its members (sized by layout.js containerBoxes) and dragging it drags them.
  *   graph.tidy()  graph.unpinAll()  graph.fit()  graph.select(id)
  *   graph.highlight({ search, labels, labelsOf })
  *   graph.highlightPath(paths, { durationMs })   traffic along paths of node ids (a pulse edge by
@@ -22,7 +31,7 @@ import cytoscapeSvg from "cytoscape-svg";
 import { startElk, runElk } from "./elk.js";
 import { chainHtml, esc as escapeHtml } from "./details.js";
 import { edgeElement, nodeElement } from "./format.js";
-import { elkGraph, fromElk, layered, placeNew } from "./layout.js";
+import { containerBoxes, elkGraph, fromElk, layered, placeNew } from "./layout.js";
 import { labelsMatch, searchMatches } from "./match.js";
 import { Pins } from "./pins.js";
 import { stylesheet } from "./style.js";
@@ -37,8 +46,9 @@ export { chainHtml };
  * 400 nodes 0.3–0.4 s, 600 nodes 0.5–0.6 s, 800 nodes 1.1–1.3 s, all in the worker.
  */
 export const ELK_MAX_NODES = 400;
-/** Above this many drawn elements the cheap style (haystack edges, labels on demand) is used;
- *  back to the full style below LARGE_ELEMENTS_OFF (no flapping around one number). */
+/** Above this many drawn elements the cheap style (haystack edges, labels on demand, boxes instead
+ *  of compound nodes) is used; back to the full style below LARGE_ELEMENTS_OFF (no flapping
+ *  around one number). */
 export const LARGE_ELEMENTS = 1500;
 const LARGE_ELEMENTS_OFF = 1200;
 /** Big graphs draw leaf labels from this zoom on (what min-zoomed-font-size shows anyway). */
@@ -49,6 +59,13 @@ const FIRST_ELK_BUDGET_MS = 450;
 const ANIMATE_MAX = 250;
 const FLASH_MS = 1000;
 const FADE_MS = 450;
+
+/** Ids of the view's containers: nodes some other node names as parent. */
+function containerIds(view) {
+  const out = new Set();
+  for (const n of view.nodes) if (n.parent) out.add(n.parent);
+  return out;
+}
 
 function nextFrame() {
   return new Promise((resolve) => requestAnimationFrame(() => resolve()));
@@ -61,18 +78,21 @@ export class TopologyGraph {
     this.onToggle = onToggle;
     this.tooltip = tooltip;
     this.pins = new Pins(storage === undefined ? globalThis.localStorage : storage);
+    this.elkWorkerUrl = elkWorkerUrl;
+    this.flat = true; // containers drawn as boxes, not compound nodes (big graphs)
     this.memory = new Map(); // id → last position of nodes no longer drawn (filtered, folded)
     this.index = new Map(); // id → ViewNode | ViewEdge currently drawn
     this.view = null;
-    this.large = false;
+    // Cytoscape starts with the big graphs' style: switching costs a stylesheet parse, which a
+    // small graph's first frame affords better than a big one's
+    this.large = true;
     this.laidOut = false;
     this.highlightState = null;
     this.timers = new Set();
-    startElk(elkWorkerUrl);
     this.cy = cytoscape({
       container,
       elements: [],
-      style: stylesheet({ large: false }),
+      style: stylesheet({ large: true }),
       layout: { name: "preset" },
       pixelRatio: 1,
       motionBlur: false,
@@ -80,8 +100,8 @@ export class TopologyGraph {
       selectionType: "single",
       minZoom: 0.02,
       maxZoom: 4,
-      textureOnViewport: false,
-      hideEdgesOnViewport: false,
+      textureOnViewport: true,
+      hideEdgesOnViewport: true,
     });
     this.bindEvents();
   }
@@ -103,9 +123,31 @@ export class TopologyGraph {
     cy.on("dragfree", "node", (evt) => {
       this.userMoved = true;
       const n = evt.target;
-      const leaves = n.isParent() ? n.descendants().filter((d) => !d.isParent()) : n;
+      let leaves = n;
+      if (n.isParent()) leaves = n.descendants().filter((d) => !d.isParent());
+      else if (n.hasClass("box")) leaves = cy.collection(this.boxMembers(n.id())).filter((d) => !d.hasClass("box"));
       this.pins.pin(leaves.map((l) => [l.id(), l.position()]));
       leaves.addClass("pinned");
+      this.boxDrag = null;
+      if (this.flat && !n.hasClass("box")) this.scheduleBoxes();
+    });
+    // flat mode: a box drags its members along; a member dragged resizes its boxes
+    cy.on("grab", "node.box", (evt) => {
+      const box = evt.target;
+      const members = this.boxMembers(box.id()).map((m) => [m, { ...m.position() }]);
+      this.boxDrag = { id: box.id(), start: { ...box.position() }, members };
+    });
+    cy.on("drag", "node", (evt) => {
+      const n = evt.target;
+      const d = this.boxDrag;
+      if (d && d.id === n.id()) {
+        const p = n.position();
+        const dx = p.x - d.start.x;
+        const dy = p.y - d.start.y;
+        cy.batch(() => {
+          for (const [m, p0] of d.members) m.position({ x: p0.x + dx, y: p0.y + dy });
+        });
+      } else if (this.flat && !n.hasClass("box")) this.scheduleBoxes();
     });
     cy.on("mouseover", "node, edge", (evt) => this.showTooltip(evt));
     cy.on("mouseout", "node, edge", () => this.hideTooltip());
@@ -123,13 +165,21 @@ export class TopologyGraph {
     this.view = view;
     const count = view.nodes.length + view.edges.length;
     const large = this.large ? count > LARGE_ELEMENTS_OFF : count > LARGE_ELEMENTS;
-    if (large !== this.large || first) this.setLarge(large);
-    if (first) await this.renderFirst(view);
-    else this.renderUpdate(view);
+    if (first) {
+      if (large !== this.large) this.setLarge(large);
+      await this.renderFirst(view);
+    } else if (large !== this.large) {
+      // the drawing mode changes (boxes ↔ compound nodes): draw everything again where it is
+      this.setLarge(large);
+      this.redrawAll(this.view);
+    } else this.renderUpdate(view);
     if (this.highlightState) this.applyHighlight();
     if (this.trace) this.applyTrace();
     if (this.large) this.updateLabels();
-    else if (this.cy.nodes(".lbl").length) this.cy.nodes(".lbl").removeClass("lbl");
+    else if (this.labelled) {
+      this.labelled = false;
+      this.cy.nodes(".lbl").removeClass("lbl");
+    }
     const t = performance.now();
     await this.drawn();
     if (first) this.lastLayout.drawMs = Math.round(performance.now() - t);
@@ -137,6 +187,7 @@ export class TopologyGraph {
 
   setLarge(large) {
     this.large = large;
+    this.flat = large;
     this.cy.style(stylesheet({ large }));
     const r = this.cy.renderer();
     if (r) {
@@ -171,6 +222,7 @@ export class TopologyGraph {
     const leaves = view.nodes.filter((n) => n.type !== "namespace").length;
     const pins = this.pins.all();
     if (leaves <= ELK_MAX_NODES) {
+      startElk(this.elkWorkerUrl, { warm: false });
       const built = elkGraph(view);
       const elk = runElk(built.graph, 4000).then((result) => fromElk(view, built, result, { pins }));
       const timer = budgetMs == null ? null : new Promise((r) => setTimeout(() => r(null), budgetMs));
@@ -183,16 +235,22 @@ export class TopologyGraph {
     return { positions: layered(view, { pins }), engine: "layered" };
   }
 
+  /** The leaf nodes drawn (not compound parents, not boxes). */
+  leafNodes() {
+    return this.cy.nodes().filter((n) => !n.isParent() && !n.hasClass("box"));
+  }
+
   /** ELK's positions arrived after the first frame: move there, unless the user moved things. */
   settle(positions, laidOut) {
     if (!positions || this.userMoved || !this.view) return;
     const now = this.view.nodes.map((n) => n.id).join("\n");
     if (now !== laidOut) return; // the graph changed meanwhile: keep what is drawn
-    const nodes = this.cy.nodes().filter((n) => !n.isParent() && positions.has(n.id()));
+    const nodes = this.leafNodes().filter((n) => positions.has(n.id()));
     nodes.forEach((n) => {
       n.animate({ position: positions.get(n.id()) }, { duration: 400, easing: "ease-in-out-cubic" });
     });
     this.lastLayout = { ...this.lastLayout, engine: "elk (after the first frame)" };
+    if (this.flat) this.later(() => this.refreshBoxes(), 420);
     if (!this.userTouched) this.later(() => this.fitPositions(positions), 420);
   }
 
@@ -208,10 +266,28 @@ export class TopologyGraph {
     view = this.view;
     const missing = view.nodes.filter((n) => !positions.has(n.id)).map((n) => n.id);
     if (missing.length) for (const [id, p] of placeNew(view, positions, missing)) positions.set(id, p);
+    const t0 = performance.now();
+    this.drawAll(view, positions);
+    const t1 = performance.now();
+    this.fitPositions(positions);
+    this.lastLayout.addMs = Math.round(t1 - t0);
+    this.lastLayout.fitMs = Math.round(performance.now() - t1);
+    this.laidOut = true;
+  }
+
+  /** Replace every element by the view's, at `positions` (leaves; boxes follow their members). */
+  drawAll(view, positions) {
+    const containers = this.flat ? containerIds(view) : null;
+    const boxes = this.flat ? containerBoxes(view, positions) : null;
     const elements = [];
-    for (const n of this.orderedNodes(view)) {
-      const el = nodeElement(n);
-      const p = positions.get(n.id);
+    for (const n of this.flat ? view.nodes : this.orderedNodes(view)) {
+      const el = this.nodeEl(n, containers);
+      const box = boxes && containers.has(n.id) ? boxes.get(n.id) : null;
+      const p = box || positions.get(n.id);
+      if (box) {
+        el.data.w = box.w;
+        el.data.h = box.h;
+      }
       if (p) el.position = { x: p.x, y: p.y };
       if (this.pins.has(n.id)) el.classes.push("pinned");
       elements.push(el);
@@ -220,16 +296,30 @@ export class TopologyGraph {
     this.index = new Map();
     for (const n of view.nodes) this.index.set(n.id, n);
     for (const e of view.edges) this.index.set(e.id, e);
-    const t0 = performance.now();
     this.cy.batch(() => {
       this.cy.elements().remove();
       this.cy.add(elements);
     });
-    const t1 = performance.now();
-    this.fitPositions(positions);
-    this.lastLayout.addMs = Math.round(t1 - t0);
-    this.lastLayout.fitMs = Math.round(performance.now() - t1);
-    this.laidOut = true;
+  }
+
+  /** The drawing mode changed: draw every element again, leaves where they are now. */
+  redrawAll(view) {
+    const positions = this.leafPositions();
+    for (const [id, p] of this.memory) if (!positions.has(id)) positions.set(id, p);
+    const missing = view.nodes.filter((n) => !positions.has(n.id)).map((n) => n.id);
+    if (missing.length) for (const [id, p] of placeNew(view, positions, missing)) positions.set(id, p);
+    this.drawAll(view, positions);
+  }
+
+  /** Cytoscape JSON of a view node: no compound parent in flat mode, where containers are boxes. */
+  nodeEl(n, containers) {
+    const el = nodeElement(n);
+    if (this.flat) {
+      el.data.owner = el.data.parent ?? null; // the view's parent, not a compound one
+      delete el.data.parent;
+      if (containers.has(n.id)) el.classes.push("box");
+    }
+    return el;
   }
 
   /** Fit the viewport to known positions (cheaper than cy.fit, which measures every label). */
@@ -272,48 +362,148 @@ export class TopologyGraph {
   leafPositions() {
     const out = new Map();
     this.cy.nodes().forEach((n) => {
-      if (!n.isParent() && !n.hasClass("leaving")) out.set(n.id(), { ...n.position() });
+      if (!n.isParent() && !n.hasClass("box") && !n.hasClass("leaving")) out.set(n.id(), { ...n.position() });
     });
     return out;
   }
 
+  /** Flat mode: the nodes inside box `id` (members, and members of boxes inside it). */
+  boxMembers(id) {
+    const view = this.view;
+    if (!view) return [];
+    const children = new Map();
+    for (const n of view.nodes) {
+      if (!n.parent) continue;
+      if (!children.has(n.parent)) children.set(n.parent, []);
+      children.get(n.parent).push(n.id);
+    }
+    const out = [];
+    const walk = (pid) => {
+      for (const cid of children.get(pid) || []) {
+        const ele = this.cy.getElementById(cid);
+        if (ele.nonempty()) out.push(ele);
+        walk(cid);
+      }
+    };
+    walk(id);
+    return out;
+  }
+
+  scheduleBoxes() {
+    if (this.boxFrame) return;
+    this.boxFrame = requestAnimationFrame(() => {
+      this.boxFrame = 0;
+      this.refreshBoxes();
+    });
+  }
+
+  /** Flat mode: size and place every box around its members again (after nodes came, went or
+   *  moved); a node that is no longer a container stops being a box. */
+  refreshBoxes() {
+    const cy = this.cy;
+    const view = this.view;
+    if (!this.flat || !view) return;
+    const containers = containerIds(view);
+    const positions = new Map();
+    for (const n of view.nodes) {
+      if (containers.has(n.id)) continue;
+      const ele = cy.getElementById(n.id);
+      if (ele.nonempty() && !ele.hasClass("leaving")) positions.set(n.id, ele.position());
+    }
+    const boxes = containerBoxes(view, positions);
+    cy.batch(() => {
+      cy.nodes(".box").forEach((ele) => {
+        if (!boxes.has(ele.id())) ele.removeClass("box");
+      });
+      for (const [id, b] of boxes) {
+        const ele = cy.getElementById(id);
+        if (ele.empty()) continue;
+        if (!ele.hasClass("box")) ele.addClass("box");
+        if (ele.data("w") !== b.w || ele.data("h") !== b.h) ele.data({ w: b.w, h: b.h });
+        const p = ele.position();
+        if (p.x !== b.x || p.y !== b.y) ele.position({ x: b.x, y: b.y });
+      }
+    });
+  }
+
+  /**
+   * Apply the difference between the drawn view and `view`. Nodes and edges that are the very
+   * objects drawn last time are unchanged (the ViewBuilder's contract) and cost nothing; the
+   * others are compared by their drawn signature.
+   */
   renderUpdate(view) {
     const cy = this.cy;
-    const wanted = new Map();
-    for (const n of view.nodes) wanted.set(n.id, n);
-    for (const e of view.edges) wanted.set(e.id, e);
+    const prev = this.index;
+    const next = new Map();
+    for (const n of view.nodes) next.set(n.id, n);
+    for (const e of view.edges) next.set(e.id, e);
+    const addedNodes = [];
+    const changedNodes = [];
+    const revived = [];
+    for (const n of view.nodes) {
+      const old = prev.get(n.id);
+      if (old === n) continue;
+      if (old) changedNodes.push(n);
+      else {
+        const ele = cy.getElementById(n.id);
+        if (ele.empty()) addedNodes.push(n);
+        else {
+          revived.push(ele);
+          changedNodes.push(n);
+        }
+      }
+    }
+    const addedEdges = [];
+    const changedEdges = [];
+    for (const e of view.edges) {
+      const old = prev.get(e.id);
+      if (old === e) continue;
+      if (old) changedEdges.push(e);
+      else {
+        const ele = cy.getElementById(e.id);
+        if (ele.empty()) addedEdges.push(e);
+        else {
+          revived.push(ele);
+          changedEdges.push(e);
+        }
+      }
+    }
     const removed = [];
-    cy.elements().forEach((ele) => {
-      if (!wanted.has(ele.id()) && !ele.hasClass("leaving") && !ele.hasClass("trace-temp")) removed.push(ele);
-    });
-    const addedNodes = view.nodes.filter((n) => cy.getElementById(n.id).empty());
-    const revived = view.nodes.filter((n) => cy.getElementById(n.id).hasClass("leaving"));
+    for (const id of prev.keys()) {
+      if (next.has(id)) continue;
+      const ele = cy.getElementById(id);
+      if (ele.nonempty() && !ele.hasClass("leaving")) removed.push(ele);
+    }
+    this.index = next;
     const changes = removed.length + addedNodes.length;
     const animate = changes <= ANIMATE_MAX;
+    const containers = this.flat ? containerIds(view) : null;
 
     // positions for new leaves: remembered, pinned, or next to their kin
-    const positions = this.leafPositions();
-    const fresh = [];
     const place = new Map();
-    const parents = new Set(view.nodes.map((n) => n.parent).filter(Boolean));
-    for (const n of addedNodes) {
-      if (parents.has(n.id)) continue;
-      const p = this.pins.get(n.id) || this.memory.get(n.id);
-      if (p) place.set(n.id, p);
-      else fresh.push(n.id);
-    }
-    if (fresh.length) {
-      const known = new Map(positions);
-      for (const [id, p] of place) known.set(id, p);
-      for (const [id, p] of placeNew(view, known, fresh)) place.set(id, p);
+    const fresh = [];
+    if (addedNodes.length) {
+      const parents = new Set(view.nodes.map((n) => n.parent).filter(Boolean));
+      for (const n of addedNodes) {
+        if (parents.has(n.id)) continue;
+        const p = this.pins.get(n.id) || this.memory.get(n.id);
+        if (p) place.set(n.id, p);
+        else fresh.push(n.id);
+      }
+      if (fresh.length) {
+        const known = this.leafPositions();
+        for (const [id, p] of place) known.set(id, p);
+        for (const [id, p] of placeNew(view, known, fresh)) place.set(id, p);
+      }
     }
 
+    let structure = removed.length > 0 || addedNodes.length > 0;
     const flashed = [];
     cy.batch(() => {
       // 1. new nodes, parents first
       const adds = [];
-      for (const n of this.orderedNodes({ nodes: addedNodes })) {
-        const el = nodeElement(n);
+      for (const n of this.flat ? addedNodes : this.orderedNodes({ nodes: addedNodes })) {
+        const el = this.nodeEl(n, containers);
         const p = place.get(n.id);
         if (p) el.position = { x: p.x, y: p.y };
         if (this.pins.has(n.id)) el.classes.push("pinned");
@@ -323,17 +513,20 @@ export class TopologyGraph {
       flashed.push(...added.toArray());
 
       // 2. nodes that changed parent move now, before any old parent goes (removing a compound
-      //    removes its children)
-      for (const n of this.orderedNodes(view)) {
+      //    removes its children); in flat mode only their boxes change
+      for (const n of this.flat ? changedNodes : this.orderedNodes({ nodes: changedNodes })) {
         const ele = cy.getElementById(n.id);
-        if (ele.empty() || added.getElementById(n.id).nonempty()) continue;
-        if ((ele.data("parent") || null) !== (n.parent || null)) ele.move({ parent: n.parent || null });
+        if (ele.empty()) continue;
+        if (this.flat) {
+          const owner = ele.data("owner") ?? null;
+          if (ele.hasClass("box") !== containers.has(n.id) || owner !== (n.parent || null)) structure = true;
+        } else if ((ele.data("parent") || null) !== (n.parent || null)) ele.move({ parent: n.parent || null });
       }
 
       // 3. removed: remember leaf positions, fade out (or go at once in a big batch)
       const gone = cy.collection(removed.filter((e) => !e.removed()));
       gone.forEach((ele) => {
-        if (ele.isNode() && !ele.isParent()) this.memory.set(ele.id(), { ...ele.position() });
+        if (ele.isNode() && !ele.isParent() && !ele.hasClass("box")) this.memory.set(ele.id(), { ...ele.position() });
       });
       if (animate && gone.length) {
         gone.addClass("leaving");
@@ -345,34 +538,29 @@ export class TopologyGraph {
           cy.batch(() => still.remove());
         }, FADE_MS + 30);
       } else gone.remove();
-      for (const n of revived) this.revive(cy.getElementById(n.id));
+      for (const ele of revived) this.revive(ele);
 
-      // 4. new edges (their ends exist now); edges fading out that are back stay
-      const edgeAdds = [];
-      for (const e of view.edges) {
-        const ele = cy.getElementById(e.id);
-        if (ele.empty()) edgeAdds.push(edgeElement(e));
-        else if (ele.hasClass("leaving")) this.revive(ele);
-      }
-      if (edgeAdds.length) {
-        const more = cy.add(edgeAdds);
+      // 4. new edges (their ends exist now)
+      if (addedEdges.length) {
+        const more = cy.add(addedEdges.map(edgeElement));
         flashed.push(...more.toArray());
-        added.merge(more);
       }
 
       // 5. changed data or classes
-      for (const n of view.nodes) {
+      for (const n of changedNodes) {
         const ele = cy.getElementById(n.id);
-        if (ele.empty() || added.getElementById(n.id).nonempty()) continue;
-        const el = nodeElement(n);
+        if (ele.empty()) continue;
+        const el = this.nodeEl(n, containers);
         if (ele.data("sig") === el.data.sig) continue;
         ele.data(el.data);
-        ele.classes(el.classes.concat(this.pins.has(n.id) ? ["pinned"] : []));
+        const classes = el.classes.concat(this.pins.has(n.id) ? ["pinned"] : []);
+        if (ele.hasClass("lbl")) classes.push("lbl");
+        ele.classes(classes);
         flashed.push(ele);
       }
-      for (const e of view.edges) {
+      for (const e of changedEdges) {
         const ele = cy.getElementById(e.id);
-        if (ele.empty() || added.getElementById(e.id).nonempty()) continue;
+        if (ele.empty()) continue;
         const el = edgeElement(e);
         if (ele.data("sig") === el.data.sig) continue;
         ele.data(el.data);
@@ -380,10 +568,7 @@ export class TopologyGraph {
         flashed.push(ele);
       }
     });
-
-    this.index = new Map();
-    for (const n of view.nodes) this.index.set(n.id, n);
-    for (const e of view.edges) this.index.set(e.id, e);
+    if (this.flat && structure) this.refreshBoxes();
 
     if (animate && flashed.length) {
       const coll = cy.collection(flashed.filter((e) => !e.removed()));
@@ -423,16 +608,20 @@ export class TopologyGraph {
     const cy = this.cy;
     if (!this.large) return;
     if (cy.zoom() < LABEL_ZOOM) {
-      const on = cy.nodes(".lbl");
-      if (on.length) cy.batch(() => on.removeClass("lbl"));
+      if (this.labelled) {
+        this.labelled = false;
+        const on = cy.nodes(".lbl");
+        if (on.length) cy.batch(() => on.removeClass("lbl"));
+      }
       return;
     }
+    this.labelled = true;
     const e = cy.extent();
     const mx = e.w * 0.25;
     const my = e.h * 0.25;
     cy.batch(() => {
       cy.nodes().forEach((n) => {
-        if (n.isParent()) return;
+        if (n.isParent() || n.hasClass("box")) return;
         const p = n.position();
         const inside = p.x > e.x1 - mx && p.x < e.x2 + mx && p.y > e.y1 - my && p.y < e.y2 + my;
         if (inside !== n.hasClass("lbl")) n.toggleClass("lbl", inside);
@@ -449,7 +638,7 @@ export class TopologyGraph {
     const { positions, engine } = await this.computeLayout(this.view);
     this.lastLayout = { engine, ms: this.lastLayout?.ms ?? 0 };
     const cy = this.cy;
-    const nodes = cy.nodes().filter((n) => !n.isParent() && positions.has(n.id()));
+    const nodes = this.leafNodes().filter((n) => positions.has(n.id()));
     if (!this.large && nodes.length <= 600) {
       nodes.forEach((n) => {
         n.animate({ position: positions.get(n.id()) }, { duration: 500, easing: "ease-in-out-cubic" });
@@ -458,6 +647,7 @@ export class TopologyGraph {
     } else {
       cy.batch(() => nodes.forEach((n) => n.position(positions.get(n.id()))));
     }
+    this.refreshBoxes();
     cy.fit(undefined, 30);
     this.memory.clear();
     await this.drawn();
@@ -527,7 +717,7 @@ export class TopologyGraph {
       }
       if (hits.size) {
         cy.nodes().forEach((n) => {
-          if (!hits.has(n.id()) && !n.isParent()) n.addClass("dim");
+          if (!hits.has(n.id()) && !n.isParent() && !n.hasClass("box")) n.addClass("dim");
         });
         cy.edges().forEach((e) => {
           if (!hits.has(e.data("source")) && !hits.has(e.data("target"))) e.addClass("dim");

@@ -656,3 +656,63 @@ function entryService(view, entryId) {
   for (const e of view.edges) if (e.type === "entry" && e.source === entryId) return e.target;
   return null;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Container boxes for big graphs: namespaces and unfolded workloads drawn as plain rectangles
+// behind their members instead of Cytoscape compound nodes (which roughly double the cost of
+// drawing a thousand nodes: every style change walks the compound's descendants).
+
+/** Padding of a box around its members' boxes (namespace bands, workload blocks). */
+export const CONTAINER_PAD = { namespace: BAND_PAD, workload: 10 };
+
+/**
+ * The rectangle of every container of `view` (a node some other node names as parent), from the
+ * positions of the leaves (Map id → {x,y}): the members' boxes (BOX, labels included) plus
+ * padding; an unfolded workload's box counts as a member of its namespace. Returns Map id →
+ * {x, y, w, h} (centre and size); containers without a placed member are left out.
+ */
+export function containerBoxes(view, positions) {
+  const byId = new Map();
+  const parents = new Set();
+  for (const n of view.nodes) {
+    byId.set(n.id, n);
+    if (n.parent) parents.add(n.parent);
+  }
+  const bounds = new Map(); // container id → {x1, y1, x2, y2}
+  const extend = (id, x1, y1, x2, y2) => {
+    const b = bounds.get(id);
+    if (!b) bounds.set(id, { x1, y1, x2, y2 });
+    else {
+      if (x1 < b.x1) b.x1 = x1;
+      if (y1 < b.y1) b.y1 = y1;
+      if (x2 > b.x2) b.x2 = x2;
+      if (y2 > b.y2) b.y2 = y2;
+    }
+  };
+  for (const n of view.nodes) {
+    if (!n.parent || parents.has(n.id)) continue;
+    const p = positions.get(n.id);
+    if (!p) continue;
+    const r = rect(p, n.type);
+    extend(n.parent, r.x1, r.y1, r.x2, r.y2);
+  }
+  const out = new Map();
+  const finish = (id) => {
+    const b = bounds.get(id);
+    const node = byId.get(id);
+    if (!b || !node) return null;
+    const pad = CONTAINER_PAD[node.type] ?? BAND_PAD;
+    const box = { x1: b.x1 - pad, y1: b.y1 - pad, x2: b.x2 + pad, y2: b.y2 + pad };
+    out.set(id, { x: (box.x1 + box.x2) / 2, y: (box.y1 + box.y2) / 2, w: box.x2 - box.x1, h: box.y2 - box.y1 });
+    return box;
+  };
+  // unfolded workloads first: their boxes are members of their namespace's box
+  for (const id of parents) {
+    const node = byId.get(id);
+    if (!node || !node.parent) continue;
+    const box = finish(id);
+    if (box) extend(node.parent, box.x1, box.y1, box.x2, box.y2);
+  }
+  for (const id of parents) if (!byId.get(id)?.parent) finish(id);
+  return out;
+}

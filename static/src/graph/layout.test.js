@@ -4,7 +4,7 @@ import { test } from "node:test";
 import { buildView } from "../model.js";
 import { staticStore, syntheticCluster } from "../testdata/synthetic.js";
 import { entry, pod, sampleView, selects, svc, ns } from "./fixtures.js";
-import { BOX, analyze, elkGraph, fromElk, layered, placeNew } from "./layout.js";
+import { BOX, CONTAINER_PAD, analyze, containerBoxes, elkGraph, fromElk, layered, placeNew } from "./layout.js";
 
 function leafIds(view) {
   const parents = new Set(view.nodes.map((n) => n.parent).filter(Boolean));
@@ -193,4 +193,36 @@ test("unfolding a workload lays its pods out where the folded node stood", () =>
   const first = placed.get("pod:shop/api-1");
   assert.ok(Math.abs(first.x - anchor.x) < BOX.pod.w && Math.abs(first.y - anchor.y) < 2 * BOX.pod.h);
   assert.ok(analyze(next).parents.has(wlId));
+});
+
+test("big graphs' boxes: a namespace box holds its members and its unfolded workloads' boxes", () => {
+  const view = sampleView();
+  const wlId = "wl:shop/Deployment/api";
+  const pods = [1, 2, 3].map((i) => pod("shop", `api-${i}`, { parent: wlId }));
+  const next = {
+    nodes: view.nodes.map((n) => (n.id === wlId ? { ...n, data: { ...n.data, expanded: true } } : n)).concat(pods),
+    edges: view.edges.filter((e) => e.target !== wlId).concat(pods.map((p) => selects("svc:shop/api", p.id))),
+  };
+  const positions = layered(next);
+  const boxes = containerBoxes(next, positions);
+  // the containers with placed members; "empty" has none and stays a plain node
+  assert.deepEqual([...boxes.keys()].sort(), ["ns:default", "ns:shop", wlId]);
+  const rectOf = (b) => ({ x1: b.x - b.w / 2, y1: b.y - b.h / 2, x2: b.x + b.w / 2, y2: b.y + b.h / 2 });
+  const inside = (inner, outer, pad) =>
+    inner.x1 - pad >= outer.x1 - 1e-9 && inner.y1 - pad >= outer.y1 - 1e-9 && inner.x2 + pad <= outer.x2 + 1e-9 && inner.y2 + pad <= outer.y2 + 1e-9;
+  for (const n of next.nodes) {
+    if (!n.parent || boxes.has(n.id)) continue;
+    const p = positions.get(n.id);
+    const b = BOX[n.type];
+    const member = { x1: p.x - b.ax, y1: p.y - b.ay, x2: p.x - b.ax + b.w, y2: p.y - b.ay + b.h };
+    const pad = CONTAINER_PAD[next.nodes.find((x) => x.id === n.parent).type];
+    assert.ok(inside(member, rectOf(boxes.get(n.parent)), pad), `${n.id} outside ${n.parent}`);
+  }
+  assert.ok(inside(rectOf(boxes.get(wlId)), rectOf(boxes.get("ns:shop")), CONTAINER_PAD.namespace));
+  // a member moving far away drags its box's edge along
+  const moved = new Map(positions);
+  moved.set("pod:default/db-0", { x: 5000, y: 5000 });
+  const grown = containerBoxes(next, moved).get("ns:default");
+  assert.ok(rectOf(grown).x2 >= 5000 + BOX.pod.w - BOX.pod.ax);
+  assert.deepEqual(containerBoxes(next, moved).get("ns:shop"), boxes.get("ns:shop"));
 });

@@ -13,6 +13,7 @@ export const COLORS = {
   entry: "#d19a00",
   external: "#6b7280",
   edge: "#8d99ab",
+  edgeLight: "#a4adbc", // edge at 80 % on white: big graphs draw opaque lines
   text: "#1d2330",
   namespaceBg: "#f3f5f9",
   namespaceBorder: "#c3cad6",
@@ -50,7 +51,13 @@ function traceStyles(large) {
 
 export function stylesheet({ large = false } = {}) {
   const c = COLORS;
+  // Big graphs label only the nodes graph/index.js marks .lbl (leaves in view once zoomed in)
+  // and the boxes: the text rules of leaves apply to .lbl nodes only, so the thousands of
+  // unlabelled nodes carry a dozen fewer style properties each (applying style is most of the
+  // first frame's cost).
+  const text = (selector) => (large ? `${selector}.lbl` : selector);
   const labels = {
+    label: "data(label)",
     "font-size": 10,
     "font-family": "sans-serif",
     color: c.text,
@@ -61,16 +68,11 @@ export function stylesheet({ large = false } = {}) {
     ? {}
     : { "transition-property": "overlay-opacity", "transition-duration": "0.7s" };
   return [
+    { selector: large ? "node.lbl, node.namespace, node.box" : "node", style: labels },
     {
       selector: "node",
-      style: {
-        label: "data(label)",
-        ...labels,
-        "border-width": 1,
-        "border-color": "#ffffff",
-        "overlay-opacity": 0,
-        ...flash,
-      },
+      // big graphs: no white ring around every node (its nodes do not overlap)
+      style: large ? { "overlay-opacity": 0 } : { "border-width": 1, "border-color": "#ffffff", "overlay-opacity": 0, ...flash },
     },
     {
       selector: "node.namespace",
@@ -96,16 +98,11 @@ export function stylesheet({ large = false } = {}) {
     },
     {
       selector: "node.service",
-      style: {
-        shape: "round-rectangle",
-        width: 36,
-        height: 36,
-        "background-color": c.service,
-        "text-valign": "bottom",
-        "text-halign": "center",
-        "text-margin-y": 3,
-        "text-max-width": 170,
-      },
+      style: { shape: "round-rectangle", width: 36, height: 36, "background-color": c.service },
+    },
+    {
+      selector: text("node.service"),
+      style: { "text-valign": "bottom", "text-halign": "center", "text-margin-y": 3, "text-max-width": 170 },
     },
     {
       selector: "node.service.headless",
@@ -122,16 +119,11 @@ export function stylesheet({ large = false } = {}) {
     },
     {
       selector: "node.workload",
-      style: {
-        shape: "barrel",
-        width: 34,
-        height: 34,
-        "background-color": c.workload,
-        "text-valign": "center",
-        "text-halign": "right",
-        "text-margin-x": 6,
-        "text-justification": "left",
-      },
+      style: { shape: "barrel", width: 34, height: 34, "background-color": c.workload },
+    },
+    {
+      selector: text("node.workload"),
+      style: { "text-valign": "center", "text-halign": "right", "text-margin-x": 6, "text-justification": "left" },
     },
     {
       selector: "node.workload.expanded",
@@ -153,11 +145,11 @@ export function stylesheet({ large = false } = {}) {
     },
     {
       selector: "node.pod",
+      style: { shape: "ellipse", width: 18, height: 18, "background-color": c.pod },
+    },
+    {
+      selector: text("node.pod"),
       style: {
-        shape: "ellipse",
-        width: 18,
-        height: 18,
-        "background-color": c.pod,
         "text-valign": "center",
         "text-halign": "right",
         "text-margin-x": 5,
@@ -181,32 +173,41 @@ export function stylesheet({ large = false } = {}) {
     },
     {
       selector: "node.entry",
-      style: {
-        shape: "diamond",
-        width: 26,
-        height: 26,
-        "background-color": c.entry,
-        "text-valign": "bottom",
-        "text-halign": "center",
-        "text-margin-y": 3,
-      },
+      style: { shape: "diamond", width: 26, height: 26, "background-color": c.entry },
+    },
+    {
+      selector: text("node.entry"),
+      style: { "text-valign": "bottom", "text-halign": "center", "text-margin-y": 3 },
     },
     {
       selector: "node.external",
-      style: {
-        shape: "rhomboid",
-        width: 30,
-        height: 22,
-        "background-color": c.external,
-        "text-valign": "center",
-        "text-halign": "right",
-        "text-margin-x": 6,
-      },
+      style: { shape: "rhomboid", width: 30, height: 22, "background-color": c.external },
+    },
+    {
+      selector: text("node.external"),
+      style: { "text-valign": "center", "text-halign": "right", "text-margin-x": 6 },
     },
     {
       selector: "node.external.not-ready",
       style: { "background-color": "#ffffff", "border-color": c.notReady, "border-width": 3 },
     },
+    // big graphs: namespaces and unfolded workloads as plain boxes behind their members (sized by
+    // graph/index.js from the members' positions) instead of compound nodes
+    {
+      selector: "node.box",
+      style: {
+        width: "data(w)",
+        height: "data(h)",
+        padding: 0,
+        "text-valign": "top",
+        "text-halign": "center",
+        "text-margin-x": 0,
+        "z-compound-depth": "bottom",
+        "z-index": 0,
+      },
+    },
+    { selector: "node.namespace.box", style: { "font-size": 12, "font-weight": "bold" } },
+    { selector: "node.workload.box", style: { "z-index": 1 } },
     {
       selector: "node.problem",
       style: { "border-color": c.problem, "border-width": 3, color: "#a11d1d" },
@@ -231,8 +232,7 @@ export function stylesheet({ large = false } = {}) {
             "curve-style": "haystack",
             "haystack-radius": 0,
             width: 1,
-            "line-color": c.edge,
-            opacity: 0.8,
+            "line-color": c.edgeLight,
           }
         : {
             "curve-style": "straight",
@@ -273,14 +273,6 @@ export function stylesheet({ large = false } = {}) {
       selector: "edge.entry",
       style: { "line-color": c.entry, "target-arrow-color": c.entry },
     },
-    // big graphs: leaf labels only for what is in view when zoomed in (graph/index.js adds .lbl);
-    // measuring thousands of wrapped labels up front costs seconds in software rendering
-    ...(large
-      ? [
-          { selector: "node.service, node.pod, node.workload, node.entry, node.external", style: { label: "" } },
-          { selector: "node.lbl", style: { label: "data(label)" } },
-        ]
-      : []),
     { selector: ".dim", style: { opacity: 0.2 } },
     {
       selector: "node.match",
