@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from cluster.events import Committed, Event
-from cluster.liveview import in_view, project
+from cluster.liveview import in_view, project, topology_pods
 
 log = logging.getLogger("portolan.live")
 
@@ -276,7 +276,10 @@ def snapshot(namespaces: set[str] | None, view: str = "full") -> tuple[int, list
                 qs = qs.filter(namespace__in=sorted(namespaces))
             if namespaces is not None and kind_name == "Namespace":
                 qs = qs.filter(name__in=sorted(namespaces))
-            objects.extend(project(kind_name, kind.to_k8s(inst), view) for inst in qs)
+            if view == "topology" and kind_name == "Pod":
+                objects.extend(topology_pods(qs))
+            else:
+                objects.extend(project(kind_name, kind.to_k8s(inst), view) for inst in qs)
     return revision, objects
 
 

