@@ -47,6 +47,8 @@
  *   pod:<ns>/<name>, wl:<ns>/<Kind>/<name>, ns:<ns>, entry:…, ext:<name>; edges <src>-><dst>.
  */
 import "./app.css";
+import "./forms/forms.css";
+import "./discovery/discovery.css";
 
 import { Store } from "./store.js";
 

@@ -39,7 +39,7 @@
  *   graph:          data-trace = running | shown on the graph container while a path is marked
  *                   (graph.highlightPath); marked elements have classes trace-node / trace-edge
  */
-import "./discovery.css";
+// (discovery.css is imported by main.js, so it is part of the page's one stylesheet)
 
 import { discoveryApi } from "./api.js";
 import { podSections, serviceSections } from "./sections.js";

@@ -41,7 +41,7 @@
 //                 import-row-<i> (data-result = created | configured | unchanged | skipped | invalid)
 //   errors:       action-error (dialog), action-error-message, action-error-close
 
-import "./forms.css";
+// (forms.css is imported by main.js, so it is part of the page's one stylesheet)
 
 export { objectActions, toolbarActions } from "./actions.js";
 export { confirmDelete } from "./dialogs.js";
