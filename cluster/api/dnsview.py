@@ -32,7 +32,7 @@ from cluster.api.auth import authorize
 from cluster.dns.config import zone_config
 from cluster.dns.resolv import pod_dns_type, pod_resolv_conf, resolve_from_pod
 from cluster.errors import FieldError, StatusError
-from cluster.kinds import Kind, by_kind
+from cluster.kinds import known
 from cluster.proxy import reads
 
 Obj = dict[str, Any]
@@ -42,14 +42,8 @@ MAX_NAME = 253  # a domain name's text form without the trailing dot
 MAX_LABEL = 63
 
 
-def kind_named(name: str) -> Kind:
-    kind = by_kind(name)
-    assert kind is not None
-    return kind
-
-
 def _pod(request: Request, namespace: str, name: str) -> Obj:
-    authorize(request, "get", kind_named("Pod"), namespace, name)
+    authorize(request, "get", known("Pod"), namespace, name)
     pod = reads.get_pod(namespace, name)
     if pod is None:
         raise errors.not_found("pods", name)
@@ -156,7 +150,7 @@ class PodResolveView(APIView):
         )
         result = resolve_from_pod(pod, query, qtype)
         lines = [line for t in result["fqdn_tried"] for line in t["answers"]]
-        services = kind_named("Service")
+        services = known("Service")
         for ns in sorted(namespaces_named(lines, zone_config().zone)):
             authorize(request, "get", services, ns)
         return Response(

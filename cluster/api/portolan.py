@@ -42,16 +42,10 @@ from cluster.controllers.endpoints import desired_endpoints, endpoint_address, m
 from cluster.controllers.podutil import find_port, is_pod_ready, should_pod_be_in_endpoints
 from cluster.errors import StatusError
 from cluster.jsoncopy import json_copy
-from cluster.kinds import Kind, by_kind
+from cluster.kinds import Kind, known
 
 Obj = dict[str, Any]
 MAX_PODS_LISTED = 200  # the endpoints are computed from every matched pod; the list is capped
-
-
-def kind_named(name: str) -> Kind:
-    kind = by_kind(name)
-    assert kind is not None
-    return kind
 
 
 # --- the preview (pure over the service and its pods) -------------------------------------------
@@ -168,7 +162,7 @@ def _operation(request: Request, namespace: str, name: str) -> str:
         )
     if given:
         return given
-    exists = bool(name) and actions.fetch(kind_named("Service"), namespace, name) is not None
+    exists = bool(name) and actions.fetch(known("Service"), namespace, name) is not None
     return "update" if exists else "create"
 
 
@@ -187,7 +181,7 @@ class ServicePreviewView(APIView):
     parser_classes: list[Any] = []
 
     def post(self, request: Request, namespace: str) -> Response:
-        services, pods = kind_named("Service"), kind_named("Pod")
+        services, pods = known("Service"), known("Pod")
         authorize(request, "get", services, namespace)
         authorize(request, "list", pods, namespace)
         body = bodies.decode_object(request)
@@ -238,7 +232,7 @@ class PodReadinessView(APIView):
     parser_classes: list[Any] = []
 
     def post(self, request: Request, namespace: str, name: str) -> Response:
-        authorize(request, "update", kind_named("Pod"), namespace, name, "status")
+        authorize(request, "update", known("Pod"), namespace, name, "status")
         body = bodies.decode_object(request)
         ready = body.get("ready") if isinstance(body, dict) else None
         if not isinstance(ready, bool):

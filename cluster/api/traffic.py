@@ -31,19 +31,13 @@ from cluster import errors
 from cluster.api import body as bodies
 from cluster.api.auth import authorize
 from cluster.errors import FieldError, StatusError
-from cluster.kinds import Kind, by_kind
+from cluster.kinds import known
 from cluster.proxy import environment, reads, view
 from cluster.proxy.traffic import simulate
 from cluster.proxy.traffic_input import BadRequest, NoResolver
 
 Obj = dict[str, Any]
 FIELDS = ("source", "destination", "port", "protocol", "count", "seed", "interval")
-
-
-def kind_named(name: str) -> Kind:
-    kind = by_kind(name)
-    assert kind is not None
-    return kind
 
 
 def invalid(causes: list[FieldError]) -> StatusError:
@@ -99,8 +93,8 @@ class TrafficView(APIView):
     parser_classes: list[Any] = []
 
     def post(self, request: Request) -> Response:
-        pods, services = kind_named("Pod"), kind_named("Service")
-        authorize(request, "get", kind_named("Node"))
+        pods, services = known("Pod"), known("Service")
+        authorize(request, "get", known("Node"))
         body = bodies.decode_object(request)
         causes = _check_body(body)
         if causes:
@@ -142,7 +136,7 @@ class TrafficView(APIView):
 
 
 def _service(request: Request, namespace: str, name: str) -> Obj:
-    authorize(request, "get", kind_named("Service"), namespace, name)
+    authorize(request, "get", known("Service"), namespace, name)
     service = reads.get_service(namespace, name)
     if service is None:
         raise errors.not_found("services", name)
@@ -167,7 +161,7 @@ class PodEnvironmentView(APIView):
     parser_classes: list[Any] = []
 
     def get(self, request: Request, namespace: str, name: str) -> Response:
-        authorize(request, "get", kind_named("Pod"), namespace, name)
+        authorize(request, "get", known("Pod"), namespace, name)
         pod = reads.get_pod(namespace, name)
         if pod is None:
             raise errors.not_found("pods", name)

@@ -27,18 +27,12 @@ from cluster.controllers.endpointslices import (
     Plan,
     reconcile,
 )
-from cluster.kinds import Kind, by_kind
+from cluster.kinds import known
 from cluster.models import Endpoints, EndpointSlice
 from cluster.objects import controlling_owner_uid
 from cluster.selectors import current_revision
 
 Step = Callable[[], object]
-
-
-def kind_named(name: str) -> Kind:
-    kind = by_kind(name)
-    assert kind is not None
-    return kind
 
 
 def owner_uid_of(obj: Obj) -> str:
@@ -71,7 +65,7 @@ def run(step_of: Callable[[], Step | None]) -> bool:
 
 
 def endpoints_step(namespace: str, name: str) -> Step | None:
-    kind = kind_named("Endpoints")
+    kind = known("Endpoints")
     row = Endpoints.objects.filter(namespace=namespace, name=name).first()
     service = reads.get_service(namespace, name)
     if service is None:
@@ -133,7 +127,7 @@ def slice_plan(
 def apply_slice_plan(namespace: str, plan: Plan) -> None:
     """Create first, then update, then delete (clients never see a Service lose endpoints
     that only moved between slices)."""
-    kind = kind_named("EndpointSlice")
+    kind = known("EndpointSlice")
     for obj in plan.create:
         create_object(kind, namespace=namespace, body=obj)
     for obj in plan.update:
@@ -143,7 +137,7 @@ def apply_slice_plan(namespace: str, plan: Plan) -> None:
 
 
 def slices_step(namespace: str, name: str) -> Step | None:
-    kind = kind_named("EndpointSlice")
+    kind = known("EndpointSlice")
     slices = [
         obj
         for obj in map(

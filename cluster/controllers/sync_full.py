@@ -39,10 +39,10 @@ from cluster.controllers.endpoints import (
 from cluster.controllers.endpointslices import SERVICE_NAME_LABEL, Plan, reconcile, summary
 from cluster.controllers.sync_endpoints import (
     is_managed_slice,
-    kind_named,
     owner_uid_of,
     slice_plan,
 )
+from cluster.kinds import known
 from cluster.models import ChangeEvent, Endpoints, EndpointSlice, KubeObject, Service
 from cluster.selectors import consistent_read, current_revision
 
@@ -195,7 +195,7 @@ def _rows(model: type[KubeObject], ids: Iterable[int]) -> dict[int, Any]:
 
 
 def write_endpoints(plan: EndpointsPass, writer: Writer) -> BulkOutcome:
-    kind = kind_named("Endpoints")
+    kind = known("Endpoints")
     outcome = BulkOutcome()
     rows = _rows(Endpoints, [*plan.update, *plan.delete])
     create_all(kind, plan.create, writer, outcome)
@@ -282,7 +282,7 @@ def plan_slices(world: World) -> SlicesPass:
 
 
 def write_slices(plan: SlicesPass, writer: Writer) -> BulkOutcome:
-    kind = kind_named("EndpointSlice")
+    kind = known("EndpointSlice")
     taken = set(plan.ids)
     creates: list[Obj] = []
     updates: list[tuple[int, Obj]] = []

@@ -30,7 +30,7 @@ from cluster.controllers.lbpool import (
     parse_pool,
     service_key,
 )
-from cluster.controllers.sync_endpoints import kind_named
+from cluster.kinds import known
 from cluster.models import Service
 from cluster.objects import format_time, now
 
@@ -79,7 +79,7 @@ def plan(services: list[Obj], pool_: Pool, keys: set[str] | None) -> dict[str, O
 
 
 def _write(services: dict[str, Obj], statuses: dict[str, Obj]) -> None:
-    kind = kind_named("Service")
+    kind = known("Service")
     for key, status in statuses.items():
         ns, name = reads.split_key(key)
         body = dict(services[key], status=status)

@@ -30,6 +30,14 @@ def by_kind(kind: str) -> Kind | None:
     return _by_kind.get(kind)
 
 
+def known(kind: str) -> Kind:
+    """A kind Portolan models (``by_kind`` for names the code itself spells)."""
+    found = by_kind(kind)
+    if found is None:
+        raise LookupError(f"no kind {kind!r} is registered")
+    return found
+
+
 def kind_for_model(model: type[KubeObject]) -> Kind:
     _load()
     return _by_model[model]
