@@ -171,13 +171,17 @@ def conflict(resource: str, name: str, group: str = "", why: str = "") -> Status
     )
 
 
+def _listed(errs: list[FieldError]) -> str:
+    """The apiserver's aggregate: one error as it is, several in brackets."""
+    listed = ", ".join(str(e) for e in errs)
+    return f"[{listed}]" if len(errs) > 1 else listed
+
+
 def invalid_object(
     kind: str, name: str, errors: Iterable[FieldError], group: str = ""
 ) -> StatusError:
     errs = list(errors)
-    listed = ", ".join(str(e) for e in errs)
-    if len(errs) > 1:
-        listed = f"[{listed}]"
+    listed = _listed(errs)
     return StatusError(
         422,
         "Invalid",
@@ -190,13 +194,10 @@ def invalid_request(kind: str, errors: Iterable[FieldError]) -> StatusError:
     """422 for a request body that is not a stored object (``TrafficSimulation is invalid:
     …``): the same message and causes as :func:`invalid_object`, without a name."""
     errs = list(errors)
-    listed = ", ".join(str(e) for e in errs)
-    if len(errs) > 1:
-        listed = f"[{listed}]"
     return StatusError(
         422,
         "Invalid",
-        f"{kind} is invalid: {listed}",
+        f"{kind} is invalid: {_listed(errs)}",
         {"kind": kind, "causes": [e.cause() for e in errs]},
     )
 
