@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 
+from cluster.dns.follower import POLL_SECONDS
 from cluster.dns.resolv import cluster_dns_ip
 from cluster.dns.zone import DEFAULT_TTL, ZoneConfig
 
@@ -43,4 +44,4 @@ def dns_service_ip() -> str:
 
 
 def poll_seconds() -> float:
-    return float(setting("PORTOLAN_DNS_POLL_SECONDS", 0.05))
+    return float(setting("PORTOLAN_DNS_POLL_SECONDS", POLL_SECONDS))

@@ -106,6 +106,7 @@ class Follower:
     def _continues(self) -> bool:
         """Whether the change log still continues the index: the event it stopped at is the
         same one, and every later event is retained."""
+        from cluster.live import oldest_retained
         from cluster.models import ChangeEvent
 
         at = self.index.revision
@@ -113,7 +114,7 @@ class Follower:
             row = ChangeEvent.objects.filter(revision=at).values_list("uid", flat=True).first()
             if row is None or (self._last_uid is not None and row != self._last_uid):
                 return False
-        oldest = ChangeEvent.objects.order_by("revision").values_list("revision", flat=True).first()
+        oldest = oldest_retained()
         return oldest is None or at >= oldest - 1
 
     def _catch_up(self, revision: int) -> int:
@@ -201,7 +202,9 @@ def shared() -> Follower:
     global _shared
     with _shared_lock:
         if _shared is None:
-            _shared = Follower()
+            from cluster.dns.config import poll_seconds
+
+            _shared = Follower(interval=poll_seconds())
         return _shared
 
 

@@ -15,7 +15,6 @@ are gone from CoreDNS (1.9) and from the spec: ``*`` is an ordinary (missing) la
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import dns.exception
@@ -398,7 +397,7 @@ class _Question:
         entries = self.services(dns.rdatatype.SRV)
         if not entries:
             return [], []
-        weight = max(1, math.floor(100.0 / float(100 * len(entries)) * 100))
+        weight = max(1, 100 // len(entries))  # CoreDNS: floor(100 / (100 n) * 100), at least 1
         records: list[Record] = []
         extra: list[Record] = []
         seen_srv: set[tuple[str, int]] = set()

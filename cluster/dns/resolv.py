@@ -220,15 +220,15 @@ def pod_resolv_conf(pod: Obj, *, config: ZoneConfig | None = None) -> ResolvConf
     return get_pod_dns(pod, cluster_domain=config.zone.rstrip("."), cluster_dns=config.nameservers)
 
 
-def search_candidates(name: str, conf: ResolvConf) -> tuple[list[tuple[str, bool]], bool]:
+def search_candidates(name: str, conf: ResolvConf) -> list[tuple[str, bool]]:
     """The names glibc would try, in order, each with whether it ends the search list on a
-    hard failure (search-list entries do; as-is attempts do not), and whether the name is
-    absolute (a trailing dot: tried once, as it is)."""
+    hard failure (search-list entries do; as-is attempts do not). An absolute name (a
+    trailing dot) is tried once, as it is."""
     dots = name.count(".")
     trailing = name.endswith(".")
     as_is = name if trailing else name + "."
     if trailing:
-        return [(as_is, False)], True
+        return [(as_is, False)]
     out: list[tuple[str, bool]] = []
     tried_as_is = False
     if dots >= conf.ndots:
@@ -244,7 +244,7 @@ def search_candidates(name: str, conf: ResolvConf) -> tuple[list[tuple[str, bool
             out.append((f"{name}.{domain.removesuffix('.')}.", True))
     if not (tried_as_is or root_on_list):
         out.append((as_is, False))
-    return out, False
+    return out
 
 
 def resolve_from_pod(
@@ -294,7 +294,7 @@ def resolve_from_pod(
     tried: list[dict[str, Any]] = []
     answer: list[str] = []
     resolved: str | None = None
-    candidates, _ = search_candidates(name, conf) if conf.nameservers else ([], False)
+    candidates = search_candidates(name, conf) if conf.nameservers else []
     search_done = False
     for fqdn, in_search_list in candidates:
         if in_search_list and search_done:

@@ -284,6 +284,11 @@ CASES = [
     nxdomain(
         "discovery.md §3.2 [derived]: an IP in externalName", f"external-ip.testns.svc.{Z}", "A"
     ),
+    nxdomain(
+        "kubernetes.go findServices: no _port._proto names below an ExternalName service",
+        f"_http._tcp.external.testns.svc.{Z}",
+        "SRV",
+    ),
     nodata(
         "kubernetes.go Services: SRV drops ExternalName entries",
         f"external.testns.svc.{Z}",

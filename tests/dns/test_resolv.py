@@ -379,8 +379,20 @@ NDOTS5 = ResolvConf(
     ],
 )
 def test_search_candidates(name, expected):
-    candidates, _ = search_candidates(name, NDOTS5)
+    candidates = search_candidates(name, NDOTS5)
     assert [c for c, _ in candidates] == expected
+
+
+def test_search_list_entries_and_as_is_attempts_are_marked():
+    # glibc res_search: only a search-list attempt can end the search list ("done").
+    assert search_candidates("web", NDOTS5) == [
+        ("web.shop.svc.cluster.local.", True),
+        ("web.svc.cluster.local.", True),
+        ("web.cluster.local.", True),
+        ("web.", False),
+    ]
+    assert search_candidates("a.b.c.d.e.f", NDOTS5)[0] == ("a.b.c.d.e.f.", False)
+    assert search_candidates("web.", NDOTS5) == [("web.", False)]
 
 
 # --- resolve from a pod (RES-05) -------------------------------------------------------------------
@@ -481,3 +493,24 @@ def test_pod_resolv_conf_follows_the_cluster_settings(settings):
         "search team-a.svc.corp.local svc.corp.local corp.local\n"
         "options ndots:5\n"
     )
+
+
+def test_a_refused_search_domain_ends_the_search_list():
+    # glibc res_search: an answer other than NXDOMAIN, NODATA or SERVFAIL ("anything else
+    # implies that we're done") skips the rest of the search list; the name as it is is still
+    # tried. example.com is outside the cluster zones: REFUSED (no upstream).
+    p = pod(
+        "shop",
+        dnsPolicy="None",
+        dnsConfig={
+            "nameservers": ["10.96.0.10"],
+            "searches": ["example.com", "svc.cluster.local"],
+            "options": [{"name": "ndots", "value": "5"}],
+        },
+    )
+    result = resolve_from_pod(p, "web.other", index=shop_and_other(), config=ZoneConfig())
+    assert tried(result) == [
+        ("web.other.example.com.", "REFUSED"),
+        ("web.other.", "REFUSED"),
+    ]
+    assert result["resolved_name"] is None
