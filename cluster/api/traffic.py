@@ -30,11 +30,12 @@ from rest_framework.views import APIView
 from cluster import errors
 from cluster.api import body as bodies
 from cluster.api.auth import authorize
+from cluster.dns.resolv import resolve_from_pod
 from cluster.errors import FieldError, StatusError
 from cluster.kinds import known
 from cluster.proxy import environment, reads, view
 from cluster.proxy.traffic import simulate
-from cluster.proxy.traffic_input import BadRequest, NoResolver
+from cluster.proxy.traffic_input import BadRequest
 
 Obj = dict[str, Any]
 FIELDS = ("source", "destination", "port", "protocol", "count", "seed", "interval")
@@ -42,15 +43,6 @@ FIELDS = ("source", "destination", "port", "protocol", "count", "seed", "interva
 
 def invalid(causes: list[FieldError]) -> StatusError:
     return errors.invalid_request("TrafficSimulation", causes)
-
-
-def dns_resolver() -> Any:
-    """The cluster DNS helper's ``resolve_from_pod``, when it is installed."""
-    try:
-        from cluster.dns.resolv import resolve_from_pod
-    except ImportError:
-        return None
-    return resolve_from_pod
 
 
 def _check_body(body: Any) -> list[FieldError]:
@@ -113,17 +105,10 @@ class TrafficView(APIView):
                 count=body.get("count", 100),
                 seed=body.get("seed"),
                 interval=body.get("interval", 1.0),
-                resolver=dns_resolver(),
+                resolver=resolve_from_pod,
             )
         except BadRequest as e:
             raise invalid([FieldError(r, f, v, d) for f, r, v, d in e.causes]) from None
-        except NoResolver:
-            raise StatusError(
-                503,
-                "ServiceUnavailable",
-                "the cluster DNS is not available to resolve names: give an IP destination",
-                {},
-            ) from None
         src = result["source"]
         if src.get("kind") == "Pod":
             authorize(request, "get", pods, src["namespace"], src["name"])

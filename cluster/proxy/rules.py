@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from cluster.controllers.kubelet import node_internal_ip
 from cluster.proxy.serviceports import Endpoint, PortInfo
 
 Obj = dict[str, Any]
@@ -209,20 +210,12 @@ def node_infos(nodes: Iterable[Obj]) -> list[NodeInfo]:
     out = []
     for n in nodes:
         meta, status = n.get("metadata") or {}, n.get("status") or {}
-        ip = next(
-            (
-                str(a.get("address") or "")
-                for a in status.get("addresses") or []
-                if a.get("type") == "InternalIP"
-            ),
-            "",
-        )
         ready = any(
             c.get("type") == "Ready" and c.get("status") == "True"
             for c in status.get("conditions") or []
         )
         zone = str((meta.get("labels") or {}).get(ZONE_LABEL) or "")
-        out.append(NodeInfo(str(meta.get("name") or ""), ip, zone, ready))
+        out.append(NodeInfo(str(meta.get("name") or ""), node_internal_ip(n), zone, ready))
     return sorted(out, key=lambda n: n.name)
 
 

@@ -35,6 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from cluster.controllers.podutil import ip_family
 from cluster.proxy import podhttp
 from cluster.proxy.rules import (
     DNAT,
@@ -193,7 +194,7 @@ class Simulation:
                 hops,
             )
         node = self.node_named(self.source.node) or NodeInfo(self.source.node, "")
-        cat = categorize(p.endpoints_for(_family(ip)), p, node.name, node.zone)
+        cat = categorize(p.endpoints_for(ip_family(ip)), p, node.name, node.zone)
         return self.apply(p, internal_verdict(p, cat), node, at, hops)
 
     def via_node_port(self, node: NodeInfo, port: int, at: float, hops: list[Obj]) -> Attempt:
@@ -207,7 +208,7 @@ class Simulation:
                     cls = FROM_NODE
                 else:
                     cls = FROM_OTHER
-                cat = categorize(p.endpoints_for(_family(node.ip)), p, node.name, node.zone)
+                cat = categorize(p.endpoints_for(ip_family(node.ip)), p, node.name, node.zone)
                 return self.apply(p, external_verdict(p, cat, cls), node, at, hops)
         return Attempt(
             REFUSED,
@@ -243,7 +244,7 @@ class Simulation:
                 f"({', '.join(p.source_ranges)}): dropped (the client times out)",
                 hops,
             )
-        cat = categorize(p.endpoints_for(_family(ip)), p, node.name, node.zone)
+        cat = categorize(p.endpoints_for(ip_family(ip)), p, node.name, node.zone)
         return self.apply(p, external_verdict(p, cat, cls), node, at, hops)
 
     def via_proxy_lb(self, p: PortInfo, ip: str, at: float, hops: list[Obj]) -> Attempt:
@@ -261,7 +262,7 @@ class Simulation:
                 f"port {p.node_port}",
             }
         ]
-        cat = categorize(p.endpoints_for(_family(node.ip)), p, node.name, node.zone)
+        cat = categorize(p.endpoints_for(ip_family(node.ip)), p, node.name, node.zone)
         return self.apply(p, external_verdict(p, cat, FROM_OTHER), node, at, hops)
 
     def apply(self, p: PortInfo, v: Verdict, node: NodeInfo, at: float, hops: list[Obj]) -> Attempt:
@@ -351,10 +352,6 @@ class Simulation:
         )
         hops = hops + [{"hop": "network", "detail": "pod network: straight to the pod"}]
         return self.deliver(e, self.source.ip, hops, (e,))
-
-
-def _family(ip: str) -> str:
-    return "IPv6" if ":" in ip else "IPv4"
 
 
 # --- the run -------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from cluster.controllers.kubelet import node_internal_ip
 from cluster.proxy import podhttp
 from cluster.proxy.rules import FROM_NODE, FROM_OTHER, FROM_POD
 
@@ -164,13 +165,6 @@ def _is_ip(text: str) -> bool:
     return True
 
 
-def node_ip(node: Obj) -> str:
-    for a in (node.get("status") or {}).get("addresses") or []:
-        if a.get("type") == "InternalIP":
-            return str(a.get("address") or "")
-    return ""
-
-
 def resolve_source(text: str, cluster: Cluster) -> Source:
     """``namespace/name`` (a pod), a node's name, or an IP (a node's or pod's IP names that
     node or pod; any other IP is a client outside the cluster)."""
@@ -183,7 +177,7 @@ def resolve_source(text: str, cluster: Cluster) -> Source:
         return _pod_source(pod, text)
     if _is_ip(text):
         for n in cluster.nodes():
-            if node_ip(n) == text:
+            if node_internal_ip(n) == text:
                 return Source("Node", text, n["metadata"]["name"], n["metadata"]["name"])
         pod = cluster.pods_by_ip([text]).get(text)
         if pod is not None:
@@ -203,7 +197,7 @@ def resolve_source(text: str, cluster: Cluster) -> Source:
             ]
         )
     name = node["metadata"]["name"]
-    return Source("Node", node_ip(node), name, name)
+    return Source("Node", node_internal_ip(node), name, name)
 
 
 def _pod_source(pod: Obj, name: str) -> Source:
