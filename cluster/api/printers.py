@@ -18,6 +18,7 @@ from cluster.api.tables import (
     name_column,
     since,
 )
+from cluster.validation.net import join_host_port
 
 Obj = dict[str, Any]
 Cells = Callable[[Obj], list[Any]]
@@ -102,11 +103,6 @@ def container_cells(template: Any) -> tuple[str, str]:
     names = ",".join(str(c.get("name", "")) for c in containers)
     images = ",".join(str(c.get("image", "")) for c in containers)
     return names, images
-
-
-def join_host_port(host: str, port: Any) -> str:
-    """``net.JoinHostPort``: IPv6 hosts are bracketed."""
-    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 def list_with_more(items: list[str], more: bool, count: int, limit: int) -> str:

@@ -27,7 +27,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from cluster import errors
 from cluster.errors import StatusError
 from cluster.proxy import podhttp, reads
-from cluster.proxy.serviceports import join_host_port
+from cluster.validation.net import join_host_port
 
 Obj = dict[str, Any]
 VALID_SCHEMES = ("", "http", "https")

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from cluster.validation.net import join_host_port
+
 Obj = dict[str, Any]
 EnvVar = dict[str, str]
 ANNOTATION = "portolan.dev/service-environment"
@@ -27,16 +29,11 @@ def _has_cluster_ip(service: Obj) -> bool:
     return ip not in ("", "None")
 
 
-def _join_host_port(host: str, port: int) -> str:
-    """``net.JoinHostPort``: a host containing ``:`` (IPv6) is bracketed."""
-    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-
-
 def _link_variables(prefix: str, ip: str, port: Obj, *, first: bool) -> list[EnvVar]:
     """``makeLinkVariables`` for one port (Docker-link style)."""
     protocol = str(port.get("protocol") or "TCP")
     number = port.get("port")
-    url = f"{protocol.lower()}://{_join_host_port(ip, number)}"
+    url = f"{protocol.lower()}://{join_host_port(ip, number)}"
     base = f"{prefix}_PORT_{number}_{protocol.upper()}"
     out = [{"name": f"{prefix}_PORT", "value": url}] if first else []
     return out + [

@@ -13,15 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from cluster.controllers.podutil import ip_family
+from cluster.validation.net import join_host_port
 from cluster.validation.service_common import externally_accessible
 
 Obj = dict[str, Any]
 DEFAULT_AFFINITY_TIMEOUT = 10800
-
-
-def join_host_port(host: str, port: int | str) -> str:
-    """``net.JoinHostPort``."""
-    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 @dataclass(frozen=True)

@@ -175,3 +175,8 @@ def ip_warnings(path: str, value: str) -> list[str]:
             f'{path}: IPv6 address "{value}" should be in RFC 5952 canonical format ("{parsed}")'
         ]
     return []
+
+
+def join_host_port(host: str, port: object) -> str:
+    """Go's ``net.JoinHostPort``: a host containing ``:`` (IPv6) is bracketed."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"

@@ -27,8 +27,8 @@ from cluster.errors import StatusError
 from cluster.kinds import Kind, by_kind
 from cluster.proxy import podhttp, portforward, reads
 from cluster.proxy.portforward import Forward, PortForwardError
-from cluster.proxy.serviceports import join_host_port
 from cluster.selectors import get_object
+from cluster.validation.net import join_host_port
 
 Obj = dict[str, Any]
 RESOURCES = {
