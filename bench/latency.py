@@ -21,6 +21,7 @@ import bisect
 import random
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -111,39 +112,53 @@ class Driver:
         return int(stored["metadata"]["resourceVersion"])
 
 
-def drive(
-    name: str, rate: float, seconds: float, pool: list[Target], driver: Driver, offset: int
-) -> PhaseResult:
-    """Changes at ``rate``/s for ``seconds``, then wait for the queue to drain."""
+def paced(total: int, rate: float, start: float, step: Callable[[int, float], None]) -> None:
+    """``step(i, due)`` for i in 0..total-1, each due at ``start + i / rate`` (open loop:
+    whatever the earlier steps take), over ``THREADS`` threads; returns when all are done."""
     from django.db import close_old_connections
 
-    total = int(rate * seconds)
-    result = PhaseResult(name, rate, seconds)
-    start = time.monotonic() + 0.2
-    next_index = iter(range(total))
-    index_lock = threading.Lock()
-    done: list[Change] = []
-    errors: list[str] = []
+    indexes = iter(range(total))
+    lock = threading.Lock()
 
     def worker() -> None:
         while True:
-            with index_lock:
-                i = next(next_index, None)
+            with lock:
+                i = next(indexes, None)
             if i is None:
                 break
             due = start + i / rate
             delay = due - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
-            t = pool[(offset + i) % len(pool)]
-            began = time.monotonic()
-            try:
-                rev = driver.change(t)
-            except Exception as e:  # noqa: BLE001 - reported, never fatal
-                errors.append(repr(e))
-                continue
-            done.append(Change(rev, t.namespace, t.service, due, began))
+            step(i, due)
         close_old_connections()
+
+    threads = [threading.Thread(target=worker) for _ in range(THREADS)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+
+
+def drive(
+    name: str, rate: float, seconds: float, pool: list[Target], driver: Driver, offset: int
+) -> PhaseResult:
+    """Changes at ``rate``/s for ``seconds``, then wait for the queue to drain."""
+    total = int(rate * seconds)
+    result = PhaseResult(name, rate, seconds)
+    start = time.monotonic() + 0.2
+    done: list[Change] = []
+    errors: list[str] = []
+
+    def change(i: int, due: float) -> None:
+        t = pool[(offset + i) % len(pool)]
+        began = time.monotonic()
+        try:
+            rev = driver.change(t)
+        except Exception as e:  # noqa: BLE001 - reported, never fatal
+            errors.append(repr(e))
+            return
+        done.append(Change(rev, t.namespace, t.service, due, began))
 
     sampling = threading.Event()
 
@@ -152,13 +167,9 @@ def drive(
             result.queue.append((time.monotonic() - start, workers.queue_length()))
             sampling.wait(0.5)
 
-    threads = [threading.Thread(target=worker) for _ in range(THREADS)]
     probe = threading.Thread(target=sampler)
     probe.start()
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
+    paced(total, rate, start, change)
     ended = time.monotonic()
     deadline = ended + 60
     while time.monotonic() < deadline and workers.queue_length() > 0:

@@ -40,15 +40,15 @@ from typing import Any
 
 from bench import database, tiers, workers
 from bench.database import BenchError
-from bench.latency import pct
+from bench.latency import paced, pct
 from bench.report import median, table, verdict
+from bench.server import Running, cpu_by_pid, serving
 
 ROOT = Path(__file__).resolve().parent.parent
 WEB_LOG = Path("/tmp/portolan-bench-web.log")
 CLIENTS_LOG = Path("/tmp/portolan-bench-ws-clients.log")
 SEQ = "bench-seq"
 SENT = "bench-sent"
-THREADS = 4
 DRAIN_SECONDS = 3.0
 B4_RATE = 20.0
 B4_CLIENTS = (1, 10, 50)
@@ -84,14 +84,8 @@ def reconciled(server: database.Server, tier: tiers.Tier) -> None:
 # --- the web process ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Web:
-    url: str
-    pid: int
-
-
 @contextlib.contextmanager
-def web_process(*, database_url: str, port: int) -> Iterator[Web]:
+def web_process(*, database_url: str, port: int) -> Iterator[Running]:
     """``manage.py serve`` in the distributed mode on the bench database and Redis index."""
     env = dict(
         os.environ,
@@ -102,25 +96,8 @@ def web_process(*, database_url: str, port: int) -> Iterator[Web]:
         PORTOLAN_LOG_LEVEL="WARNING",
     )
     cmd = [sys.executable, "manage.py", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    with WEB_LOG.open("w") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_ready(proc, url)
-        yield Web(url, proc.pid)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-def _wait_ready(proc: subprocess.Popen[bytes], url: str) -> None:
-    from bench.server import wait_ready
-
-    wait_ready(proc, url, what="the web process", log=WEB_LOG)
+    with serving(cmd, env=env, port=port, what="the web process", log=WEB_LOG) as web:
+        yield web
 
 
 def free_port() -> int:
@@ -206,7 +183,7 @@ class Clients:
     """``count`` WebSocket clients of the browser's view in a process of their own, driven
     over its stdin/stdout."""
 
-    def __init__(self, web: Web, count: int) -> None:
+    def __init__(self, web: Running, count: int) -> None:
         self.web = web
         self.count = count
         ws_url = web.url.replace("http://", "ws://") + "/ws/topology?view=topology"
@@ -282,53 +259,35 @@ class Driven:
 def drive(rate: float, seconds: float, pods: list[tuple[str, str]], first_seq: int) -> Driven:
     """Relabel pods at ``rate``/s for ``seconds`` (open loop, 4 threads), one transaction per
     change, seqs from ``first_seq``."""
-    from django.db import close_old_connections
-
     from cluster.actions.objects import patch_object
     from cluster.kinds import by_kind
 
     pod_kind = by_kind("Pod")
-    total = int(rate * seconds)
     result = Driven(rate, seconds)
     start = time.monotonic() + 0.2
-    indexes = iter(range(total))
     lock = threading.Lock()
     late: list[float] = []
 
-    def worker() -> None:
-        while True:
-            with lock:
-                i = next(indexes, None)
-            if i is None:
-                break
-            due = start + i / rate
-            delay = due - time.monotonic()
-            if delay > 0:
-                time.sleep(delay)
-            late.append((time.monotonic() - due) * 1000)
-            namespace, name = pods[i % len(pods)]
-            sent_us = int(time.time() * 1_000_000)
-            labels = {SEQ: str(first_seq + i), SENT: str(sent_us)}
-            try:
-                patch_object(
-                    pod_kind,
-                    namespace=namespace,
-                    name=name,
-                    patch_type="application/merge-patch+json",
-                    patch={"metadata": {"labels": labels}},
-                )
-            except Exception as e:  # noqa: BLE001 - counted and reported
-                result.errors.append(repr(e))
-                continue
-            with lock:
-                result.sent += 1
-        close_old_connections()
+    def change(i: int, due: float) -> None:
+        late.append((time.monotonic() - due) * 1000)
+        namespace, name = pods[i % len(pods)]
+        sent_us = int(time.time() * 1_000_000)
+        labels = {SEQ: str(first_seq + i), SENT: str(sent_us)}
+        try:
+            patch_object(
+                pod_kind,
+                namespace=namespace,
+                name=name,
+                patch_type="application/merge-patch+json",
+                patch={"metadata": {"labels": labels}},
+            )
+        except Exception as e:  # noqa: BLE001 - counted and reported
+            result.errors.append(repr(e))
+            return
+        with lock:
+            result.sent += 1
 
-    threads = [threading.Thread(target=worker) for _ in range(THREADS)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
+    paced(int(rate * seconds), rate, start, change)
     result.elapsed = max(time.monotonic() - start, 1e-9)
     result.late_p99_ms = pct(late, 99)
     if result.errors:
@@ -362,8 +321,6 @@ def run_point(
 ) -> Point:
     """Changes at ``rate``/s for ``seconds`` with seqs from ``seq``, a drain, and what every
     client of ``feed`` received of them."""
-    from bench.server import cpu_by_pid
-
     feed.report()  # forget anything before
     load = os.getloadavg()[0]
     cpu_before = cpu_by_pid([feed.web.pid])

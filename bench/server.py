@@ -87,11 +87,21 @@ def gunicorn(*, database_url: str, port: int, workers: int = 2) -> Iterator[Runn
         "--error-logfile",
         str(LOG),
     ]
-    with LOG.open("w") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    with serving(cmd, env=env, port=port, what="gunicorn", log=LOG) as running:
+        yield running
+
+
+@contextlib.contextmanager
+def serving(
+    cmd: list[str], *, env: dict[str, str], port: int, what: str, log: Path
+) -> Iterator[Running]:
+    """``cmd`` (a web server on ``port``, output to ``log``) while the block runs, from when
+    ``/version`` answers; terminated (killed after 30 s) at the end."""
+    with log.open("w") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_ready(proc, url)
+        wait_ready(proc, url, what=what, log=log)
         yield Running(url, proc.pid)
     finally:
         proc.terminate()
@@ -100,10 +110,6 @@ def gunicorn(*, database_url: str, port: int, workers: int = 2) -> Iterator[Runn
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-
-
-def _wait_ready(proc: subprocess.Popen[bytes], url: str) -> None:
-    wait_ready(proc, url, what="gunicorn", log=LOG)
 
 
 def wait_ready(proc: subprocess.Popen[bytes], url: str, *, what: str, log: Path) -> None:

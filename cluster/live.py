@@ -52,7 +52,7 @@ Obj = dict[str, Any]
 
 def broadcast(committed: Committed) -> None:
     """The after-commit listener: announce the transaction's revision range to every consumer."""
-    events = [e for e in committed.events]
+    events = list(committed.events)
     if not events:
         return
     message: dict[str, Any] = {

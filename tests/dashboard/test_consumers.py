@@ -18,6 +18,7 @@ from cluster import live
 from cluster.actions.objects import create_object, patch_object
 from cluster.kinds import by_kind
 from cluster.models import ChangeEvent
+from dashboard import consumers
 from dashboard.asgi import application
 from tests.conftest import make_token
 
@@ -86,7 +87,8 @@ async def test_snapshot_then_events_in_revision_order():
 
 
 @override_settings(PORTOLAN_ANONYMOUS=True)
-async def test_a_lost_broadcast_is_repaired_from_the_change_log():
+async def test_a_lost_broadcast_is_repaired_from_the_change_log(monkeypatch):
+    monkeypatch.setattr(consumers, "IDLE_CHECK_SECONDS", 60.0)  # the gap alone must repair it
     await sync_to_async(bootstrap)()
     comm, first = await open_feed()
     try:
@@ -151,6 +153,20 @@ async def test_resume_from_a_revision_whose_history_is_gone_gets_a_snapshot():
     comm, msg = await open_feed(path="/ws/topology?since=1")
     try:
         assert msg["type"] == "snapshot"
+        assert any(o["metadata"]["name"] == "web" for o in msg["objects"])
+    finally:
+        await comm.disconnect()
+
+
+@override_settings(PORTOLAN_ANONYMOUS=True)
+async def test_resume_from_a_revision_the_server_never_reached_gets_a_snapshot():
+    """A client that saw a cluster since reset (its revision is ahead) starts over."""
+    await sync_to_async(bootstrap)()
+    await sync_to_async(create_service)()
+    current = await sync_to_async(live.current_revision)()
+    comm, msg = await open_feed(path=f"/ws/topology?since={current + 100}")
+    try:
+        assert msg["type"] == "snapshot" and msg["revision"] == current
         assert any(o["metadata"]["name"] == "web" for o in msg["objects"])
     finally:
         await comm.disconnect()

@@ -203,41 +203,25 @@ def manage(env: dict[str, str], *args: str, log: Path) -> None:
 
 def start_server(env: dict[str, str], log_dir: Path, *args: str) -> tuple[Process, str]:
     """``manage.py serve`` on a free port; returns once ``/version`` answers."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    server = Process(
-        "server",
-        [PYTHON, "manage.py", "serve", "--port", str(port), *args],
-        env,
-        log_dir / "server.log",
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        server.fail_if_dead("before answering")
-        try:
-            urllib.request.urlopen(url + "/version", timeout=2).close()
-            return server, url
-        except OSError:
-            time.sleep(0.2)
-    server.stop()
-    pytest.fail(f"the server did not answer within 60 s:\n{tail(server.log)}", pytrace=False)
+    return start_web("server", env, log_dir, *args)
 
 
 # --- web processes of the distributed mode ---------------------------------------------------
 
 
 def start_web(
-    name: str, env: dict[str, str], log_dir: Path, *, port: int | None = None
+    name: str, env: dict[str, str], log_dir: Path, *args: str, port: int | None = None
 ) -> tuple[Process, str]:
-    """``manage.py serve`` named ``name`` (log ``<name>.log``, appended across restarts) on
-    ``port`` (a free one when None); returns once ``/version`` answers. With ``DATABASE_URL``
-    and ``REDIS_URL`` in ``env`` it is a web process of the distributed mode: no controllers
-    of its own (it queues keys for the Celery workers), the live feed on channels_redis."""
+    """``manage.py serve`` named ``name`` (log ``<name>.log``, appended across restarts) with
+    ``args``, on ``port`` (a free one when None); returns once ``/version`` answers. With
+    ``DATABASE_URL`` and ``REDIS_URL`` in ``env`` it is a web process of the distributed mode:
+    no controllers of its own (it queues keys for the Celery workers), the live feed on
+    channels_redis."""
     port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     web = Process(
         name,
-        [PYTHON, "manage.py", "serve", "--port", str(port)],
+        [PYTHON, "manage.py", "serve", "--port", str(port), *args],
         env,
         log_dir / f"{name}.log",
     )

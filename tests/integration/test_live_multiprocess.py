@@ -139,8 +139,11 @@ class LayerListener:
 
     async def _run(self) -> None:
         from channels_redis.pubsub import RedisPubSubChannelLayer
+        from django.conf import settings
 
-        layer = RedisPubSubChannelLayer(hosts=[REDIS_URL])
+        # The web processes' prefix (they inherit PORTOLAN_CHANNEL_PREFIX from this process).
+        prefix = settings.CHANNEL_LAYERS["default"]["CONFIG"].get("prefix", "asgi")
+        layer = RedisPubSubChannelLayer(hosts=[REDIS_URL], prefix=prefix)
         channel = await layer.new_channel()
         await layer.group_add(live.GROUP, channel)
         self._ready.set()
