@@ -5,6 +5,9 @@
  * Service offers. The DOM modules (details.js, traffic.js) only lay these out.
  */
 
+import { ids as graphIds } from "../model/ids.js";
+import { selectorMatches, serviceSelector } from "../model/rules.js";
+
 export const QUERY_TYPES = ["A", "AAAA", "SRV", "CNAME", "PTR", "TXT", "SOA", "NS"];
 export const PROTOCOLS = ["TCP", "UDP", "SCTP"];
 export const MAX_COUNT = 10000;
@@ -277,17 +280,16 @@ export function podLocator(view) {
     for (const p of n.data?.pods || []) if (!folded.has(p)) folded.set(p, n.id);
   }
   return (ns, name) => {
-    const id = `pod:${ns}/${name}`;
+    const id = graphIds.pod(ns, name);
     if (drawn.has(id)) return id;
     return folded.get(id) || null;
   };
 }
 
 function entryId(hop) {
-  const base = `${hop.namespace}/${hop.name}`;
-  if (hop.via === "NodePort") return `entry:nodeport:${base}:${hop.port}`;
-  if (hop.via === "LoadBalancer") return `entry:lb:${base}:${hop.address}`;
-  if (hop.via === "ExternalIP") return `entry:externalip:${base}:${hop.address}`;
+  if (hop.via === "NodePort") return graphIds.nodePort(hop.namespace, hop.name, hop.port);
+  if (hop.via === "LoadBalancer") return graphIds.loadBalancer(hop.namespace, hop.name, hop.address);
+  if (hop.via === "ExternalIP") return graphIds.externalIP(hop.namespace, hop.name, hop.address);
   return null;
 }
 
@@ -307,7 +309,7 @@ export function trafficGraphPaths(result, { drawn, locate }) {
       if (hop.hop === "source" && hop.kind === "Pod") push(locate(hop.namespace, hop.name));
       else if (hop.hop === "service") {
         push(entryId(hop));
-        push(`svc:${hop.namespace}/${hop.name}`);
+        push(graphIds.service(hop.namespace, hop.name));
       } else if (hop.hop === "endpoint" && hop.pod) push(locate(hop.pod.namespace, hop.pod.name));
     }
     if (ids.length) out.push({ ids, failed: path.outcome !== "delivered", count: path.count });
@@ -391,8 +393,8 @@ export function sourcePods(pods) {
 export function defaultSourcePod(pods, service) {
   if (!pods.length) return null;
   const ns = service?.metadata?.namespace || "default";
-  const sel = service?.spec?.selector || null;
-  const selected = (p) => sel && Object.keys(sel).length && Object.entries(sel).every(([k, v]) => p.labels[k] === v);
+  const sel = serviceSelector(service);
+  const selected = (p) => selectorMatches(sel, p.labels);
   return (
     pods.find((p) => p.namespace === ns && !selected(p)) || pods.find((p) => p.namespace === ns) || pods[0]
   );

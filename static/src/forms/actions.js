@@ -7,11 +7,9 @@ import { RESOURCES, apiFor, resourcePath } from "../api.js";
 import { deleteWithConfirmation, describeObject, openScale, showError } from "./dialogs.js";
 import { openServiceForm } from "./service-form.js";
 import { openImport, openYaml } from "./yaml-dialog.js";
+import { isPodReady } from "../model/rules.js";
 
-export function isPodReady(pod) {
-  const ready = (pod?.status?.conditions || []).find((c) => c.type === "Ready");
-  return !!ready && ready.status === "True";
-}
+export { isPodReady };
 
 export function isCordoned(node) {
   return !!node?.spec?.unschedulable;

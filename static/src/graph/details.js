@@ -21,7 +21,8 @@ export function esc(s) {
   );
 }
 
-function slug(text) {
+/** A label as a lower-case id fragment ("Scale…" → "scale"): state classes and data-testids. */
+export function slug(text) {
   return String(text)
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")

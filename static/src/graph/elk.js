@@ -50,7 +50,3 @@ export function runElk(graph, timeoutMs = 4000) {
     );
   });
 }
-
-export function elkAvailable() {
-  return elk !== null;
-}

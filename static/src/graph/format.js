@@ -134,10 +134,3 @@ export function edgeElement(edge) {
   data.sig = `${label}|${classes.join(" ")}|${edge.endpoint || ""}`;
   return { group: "edges", data, classes };
 }
-
-/** A short plain-text tooltip for a node (problems listed). */
-export function nodeTooltip(node) {
-  const lines = [nodeLabel(node).replace(/^⚠ /, "")];
-  for (const p of node.problems || []) lines.push(`⚠ ${p}`);
-  return lines.join("\n");
-}
