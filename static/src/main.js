@@ -55,7 +55,7 @@ import { Store } from "./store.js";
 // The rest of the app (Cytoscape, the forms, YAML, …) is evaluated only after the live feed's
 // connection is under way: the server prepares the snapshot meanwhile (see main()). esbuild
 // bundles these dynamic imports into the same file and runs their module code on first import.
-let Discovery, objectActions, toolbarActions, edgeDetails, nodeDetails, TopologyGraph;
+let Discovery, objectActions, toolbarActions, edgeDetails, nodeDetails, slug, TopologyGraph;
 let parseLabelQuery, ViewBuilder, createTable;
 
 async function loadModules() {
@@ -70,7 +70,7 @@ async function loadModules() {
   ]);
   ({ Discovery } = discovery);
   ({ objectActions, toolbarActions } = forms);
-  ({ edgeDetails, nodeDetails } = details);
+  ({ edgeDetails, nodeDetails, slug } = details);
   ({ TopologyGraph } = graph);
   ({ parseLabelQuery } = match);
   ({ ViewBuilder } = model);
@@ -79,13 +79,6 @@ async function loadModules() {
 
 const $ = (sel, root = document) => root.querySelector(sel);
 const byTestId = (id, root = document) => root.querySelector(`[data-testid="${id}"]`);
-
-function slug(label) {
-  return String(label)
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-|-$/g, "");
-}
 
 function readBoot() {
   const el = document.getElementById("portolan-boot");
@@ -602,7 +595,17 @@ class App {
     if (!ref) return;
     const obj = this.store.get(ref[0], ref[1], ref[2]);
     if (!obj) return;
-    for (const action of objectActions(this.ctx, ref[0], obj) || []) {
+    const actions = [...(objectActions(this.ctx, ref[0], obj) || [])];
+    // Nodes are not drawn: a pod's panel carries its node's actions (cordon/uncordon), named
+    // with the node ("Cordon node-2"); the pods scheduled next show where they went.
+    const nodeName = ref[0] === "Pod" ? obj.spec?.nodeName : null;
+    const node = nodeName ? this.store.get("Node", "", nodeName) : null;
+    if (node) {
+      for (const a of objectActions(this.ctx, "Node", node) || []) {
+        if (a.label !== "YAML") actions.push({ ...a, label: `${a.label} ${nodeName}` });
+      }
+    }
+    for (const action of actions) {
       const b = document.createElement("button");
       b.type = "button";
       b.textContent = action.label;
