@@ -261,8 +261,11 @@ export class Store {
   }
 }
 
+// Whether a snapshot's object is the one already held. The full view carries resourceVersions;
+// the topology view drops them (cluster/liveview.py), so there the content decides.
 function sameVersion(a, b) {
   const ra = a?.metadata?.resourceVersion;
   const rb = b?.metadata?.resourceVersion;
-  return ra !== undefined && ra === rb;
+  if (ra !== undefined || rb !== undefined) return ra === rb;
+  return JSON.stringify(a) === JSON.stringify(b);
 }

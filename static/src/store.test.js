@@ -325,3 +325,26 @@ test("plain http pages use ws://", () => {
   assert.equal(FakeSocket.all[0].url, "ws://127.0.0.1:8000/ws/topology?view=topology");
   store.stop();
 });
+
+test("a snapshot in the topology view (no resourceVersions) reports only what really changed", () => {
+  const { store, batches, socket, fire } = harness();
+  const bare = (name, phase) => ({
+    kind: "Pod",
+    apiVersion: "v1",
+    metadata: { name, namespace: "default" },
+    status: { phase },
+  });
+  store.start();
+  socket().open();
+  socket().send({ type: "snapshot", revision: 7, objects: [bare("a", "Running"), bare("b", "Running")] });
+  socket().drop();
+  fire(); // reconnect; the server sends a fresh snapshot
+  socket().open();
+  socket().send({ type: "snapshot", revision: 9, objects: [bare("a", "Running"), bare("b", "Failed")] });
+  const last = batches[batches.length - 1];
+  assert.equal(last.reset, true);
+  assert.deepEqual(
+    last.changes.map((c) => [c.type, c.key]),
+    [["MODIFIED", "default/b"]],
+  );
+});
