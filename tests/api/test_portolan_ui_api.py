@@ -159,6 +159,16 @@ def test_preview_endpoints_equal_what_the_controller_writes(api, staged):
         preview["endpoints"]["subsets"]
     )
     assert stored["subsets"]  # the comparison is not between two empty lists
+    # Each listed pod's own verdict agrees with where the controller put it.
+    placed = {
+        a["targetRef"]["name"]: state
+        for subset in stored["subsets"]
+        for state, field in (("ready", "addresses"), ("notReady", "notReadyAddresses"))
+        for a in subset.get(field, [])
+    }
+    assert placed
+    for pod in preview["pods"]:
+        assert pod["endpoint"] == placed.get(pod["name"]), pod
 
 
 def test_preview_of_an_existing_service_is_an_update_dry_run(api, staged):
